@@ -1,0 +1,1 @@
+"""Dependency injection internals: signature reading and chain compilation."""

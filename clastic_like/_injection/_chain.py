@@ -1,0 +1,289 @@
+"""Compiling a route's middleware hooks, endpoint and render into one call.
+
+The chain is built once, when a route is bound.  Every argument of every hook
+is resolved here against what is available *at that hook's position* (Clastic's
+I3) and turned into a tiny generated function that reads exactly the values it
+needs; an argument nothing provides raises ``NameError`` now, not at request
+time.
+
+At request time the chain is called with one dict, the *scope*, holding the
+values that change per request: URL bindings, ``request``, ``_dispatch_state``
+and, as the chain runs, what middleware pass to ``next(...)`` and the
+``context``.  Values fixed at bind (resources, ``_application``, ``_route``)
+are baked into the generated code as constants.  Writing provides into the
+shared scope is safe because every name is provided by exactly one source
+(conflicts are refused at bind) and a function only ever reads the names that
+were checked to be visible at its position.
+"""
+from __future__ import annotations
+
+import keyword
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
+
+from ._signature import CallableInfo, get_callable_info
+
+__all__ = [
+    "Origins",
+    "CompiledChain",
+    "compile_chain",
+    "compile_injected_call",
+    "hook_info",
+    "as_names",
+    "RESERVED_PREFIX",
+]
+
+Scope = dict  # the per-request value dict
+Step = Callable[[Scope], Any]
+
+# Generated code names its own locals with this prefix; provides may not use it.
+RESERVED_PREFIX = "_cl_"
+
+
+def as_names(value: Any, what: str) -> tuple[str, ...]:
+    """Normalise a ``provides`` declaration (a name or an iterable of names)."""
+    if value is None:
+        return ()
+    names = (value,) if isinstance(value, str) else tuple(value)
+    for name in names:
+        if not isinstance(name, str) or not name.isidentifier() or keyword.iskeyword(name):
+            raise TypeError(f"{what} must be Python identifiers, got {name!r}.")
+        if name.startswith(RESERVED_PREFIX):
+            raise NameError(f"{what}: the prefix {RESERVED_PREFIX!r} is reserved for clastic_like (got {name!r}).")
+    return names
+
+
+@dataclass
+class Origins:
+    """Where each injectable name comes from, for checks and messages.
+
+    ``labels`` maps a name to a human label of its source ("URL binding",
+    "resource", "built-in", "provided by SessionMiddleware.request").
+    ``dynamic`` names are read from the per-request scope; ``statics`` are
+    fixed values baked into the generated code.
+    """
+
+    labels: dict[str, str] = field(default_factory=dict)
+    dynamic: set[str] = field(default_factory=set)
+    statics: dict[str, Any] = field(default_factory=dict)
+
+    def copy(self) -> "Origins":
+        return Origins(dict(self.labels), set(self.dynamic), dict(self.statics))
+
+    def add_dynamic(self, names: Iterable[str], label: str) -> None:
+        for name in names:
+            self.labels[name] = label
+            self.dynamic.add(name)
+
+    def describe(self) -> str:
+        groups: dict[str, list[str]] = {}
+        for name, label in self.labels.items():
+            groups.setdefault(label, []).append(name)
+        if not groups:
+            return "nothing is available"
+        return "; ".join(f"{label}: {sorted(names)!r}" for label, names in sorted(groups.items()))
+
+
+@dataclass
+class CompiledChain:
+    """A compiled chain and what was learned compiling it."""
+
+    call: Step
+    # For each function in the chain, in order: (role, info, {arg: source label}).
+    arg_sources: list[tuple[str, CallableInfo, dict[str, str]]]
+    uses_request: bool
+
+
+def hook_info(mw: Any, hook_name: str) -> Optional[CallableInfo]:
+    """Check one middleware hook (Clastic's C11) and return its info."""
+    hook = getattr(mw, hook_name, None)
+    if hook is None:
+        return None
+    mw_name = getattr(mw, "name", type(mw).__name__)
+    if not callable(hook):
+        raise TypeError(f"Expected {mw_name}.{hook_name} to be a function, not {hook!r}.")
+    info = get_callable_info(hook)
+    if not info.args or info.args[0] != "next":
+        raise TypeError(
+            f"Middleware functions must take argument 'next' as the first parameter"
+            f" ({mw_name}.{hook_name} takes {list(info.args)!r})."
+        )
+    return info
+
+
+def _resolve(
+    info: CallableInfo,
+    origins: Origins,
+    skip_first: bool,
+    role: str,
+    where: str,
+) -> dict[str, str]:
+    """Check ``info``'s arguments against ``origins``; return {arg: source}."""
+    args = info.args[1:] if skip_first else info.args
+    if info.posonly_required:
+        raise TypeError(
+            f"{where}: {role} {info.name}() has positional-only parameter(s)"
+            f" {list(info.posonly_required)!r}; clastic_like passes values by keyword,"
+            " so it cannot supply them."
+        )
+    if role in ("endpoint", "render") and "next" in args:
+        raise NameError(
+            f"{where}: argument 'next' of {role} {info.name}() is reserved for middleware use only."
+        )
+    missing = sorted(a for a in args if a in info.required and a not in origins.labels)
+    if missing:
+        plural = "s" if len(missing) > 1 else ""
+        raise NameError(
+            f"{where}: {role} {info.name}() asks for argument{plural} {', '.join(map(repr, missing))},"
+            f" which no source provides (unresolved {role} arguments: {missing!r})."
+            f" Searched {origins.describe()}."
+        )
+    return {a: origins.labels[a] for a in args if a in origins.labels}
+
+
+def _generate(
+    func: Callable[..., Any],
+    sources: Mapping[str, str],
+    origins: Origins,
+    next_provides: Optional[tuple[str, ...]],
+    inner: Optional[Step],
+) -> Step:
+    """Generate ``step(scope)`` calling ``func`` with its resolved arguments.
+
+    With ``next_provides`` (a middleware hook) the step builds a ``next``
+    function whose parameters are exactly the provides, stores them into the
+    scope and continues with ``inner``.
+    """
+    namespace: dict[str, Any] = {"_cl_func": func, "_cl_inner": inner}
+    kwargs = []
+    for i, arg in enumerate(sources):
+        if arg in origins.dynamic:
+            kwargs.append(f"{arg}=_cl_s[{arg!r}]")
+        else:
+            namespace[f"_cl_c{i}"] = origins.statics[arg]
+            kwargs.append(f"{arg}=_cl_c{i}")
+    lines = ["def _cl_step(_cl_s):"]
+    if next_provides is None:
+        lines.append(f"    return _cl_func({', '.join(kwargs)})")
+    else:
+        lines.append(f"    def next({', '.join(next_provides)}):")
+        for name in next_provides:
+            lines.append(f"        _cl_s[{name!r}] = {name}")
+        lines.append("        return _cl_inner(_cl_s)")
+        lines.append(f"    return _cl_func({', '.join(['next'] + kwargs)})")
+    source = "\n".join(lines)
+    exec(compile(source, f"<clastic_like chain for {getattr(func, '__qualname__', 'callable')}>", "exec"), namespace)
+    return namespace["_cl_step"]
+
+
+def compile_injected_call(
+    info: CallableInfo, origins: Origins, role: str, where: str, pass_all_to_var_kw: bool = False
+) -> tuple[Step, dict[str, str]]:
+    """Compile a plain injected call (no ``next``), e.g. for ``render_error``."""
+    sources = _resolve(info, origins, False, role, where)
+    if pass_all_to_var_kw and info.var_kw:
+        sources = dict(origins.labels)
+    return _generate(info.func, sources, origins, None, None), sources
+
+
+def compile_chain(
+    middlewares: Sequence[Any],
+    endpoint: Callable[..., Any],
+    render: Optional[Callable[..., Any]],
+    origins: Origins,
+    where: str,
+    response_type: type,
+) -> CompiledChain:
+    """Compile request hooks -> endpoint hooks -> endpoint [-> render hooks -> render].
+
+    ``origins`` describes what the route itself supplies (URL bindings,
+    resources and built-ins).  ``where`` names the route in error messages.
+    The render side is skipped at request time when the endpoint returns a
+    ``response_type`` instance (Clastic's F2).
+    """
+    arg_sources: list[tuple[str, CallableInfo, dict[str, str]]] = []
+    used: set[str] = set()
+
+    def plan(info: CallableInfo, avail: Origins, role: str, skip_first: bool) -> dict[str, str]:
+        sources = _resolve(info, avail, skip_first, role, where)
+        arg_sources.append((role, info, sources))
+        used.update(sources)
+        return sources
+
+    # -- what each phase sees (I3) ------------------------------------------
+    req_avail = origins.copy()
+    req_hooks = []
+    for mw in middlewares:
+        info = hook_info(mw, "request")
+        provides = as_names(getattr(mw, "provides", ()), f"{_mw_name(mw)}.provides")
+        if info is not None:
+            req_hooks.append((info, plan(info, req_avail, f"middleware {_mw_name(mw)}.request", True), provides, req_avail.copy()))
+            req_avail.add_dynamic(provides, f"provided by {_mw_name(mw)}.request")
+
+    ep_avail = req_avail.copy()
+    ep_hooks = []
+    for mw in middlewares:
+        info = hook_info(mw, "endpoint")
+        provides = as_names(getattr(mw, "endpoint_provides", ()), f"{_mw_name(mw)}.endpoint_provides")
+        if info is not None:
+            ep_hooks.append((info, plan(info, ep_avail, f"middleware {_mw_name(mw)}.endpoint", True), provides, ep_avail.copy()))
+            ep_avail.add_dynamic(provides, f"provided by {_mw_name(mw)}.endpoint")
+    ep_info = get_callable_info(endpoint)
+    ep_sources = plan(ep_info, ep_avail, "endpoint", False)
+
+    render_avail = req_avail.copy()
+    render_avail.add_dynamic(("context",), "built-in")
+    r_hooks = []
+    for mw in middlewares:
+        info = hook_info(mw, "render")
+        provides = as_names(getattr(mw, "render_provides", ()), f"{_mw_name(mw)}.render_provides")
+        if info is not None:
+            r_hooks.append((info, plan(info, render_avail, f"middleware {_mw_name(mw)}.render", True), provides, render_avail.copy()))
+            render_avail.add_dynamic(provides, f"provided by {_mw_name(mw)}.render")
+    r_sources = None
+    if render is not None:
+        r_info = get_callable_info(render)
+        r_sources = plan(r_info, render_avail, "render", False)
+
+    # -- generate, innermost first -------------------------------------------
+    endpoint_step: Step = _generate(endpoint, ep_sources, ep_avail, None, None)
+    for info, sources, provides, avail in reversed(ep_hooks):
+        endpoint_step = _generate(info.func, sources, avail, provides, endpoint_step)
+
+    render_step: Optional[Step] = None
+    if render is not None and r_sources is not None:
+        render_step = _generate(render, r_sources, render_avail, None, None)
+    elif r_hooks:
+        render_step = _context_passthrough
+    if render_step is not None:
+        for info, sources, provides, avail in reversed(r_hooks):
+            render_step = _generate(info.func, sources, avail, provides, render_step)
+
+    inner: Step
+    if render_step is None:
+        inner = endpoint_step
+    else:
+        inner = _make_inner(endpoint_step, render_step, response_type)
+    step = inner
+    for info, sources, provides, avail in reversed(req_hooks):
+        step = _generate(info.func, sources, avail, provides, step)
+    return CompiledChain(step, arg_sources, "request" in used)
+
+
+def _context_passthrough(scope: Scope) -> Any:
+    return scope["context"]
+
+
+def _make_inner(endpoint_step: Step, render_step: Step, response_type: type) -> Step:
+    def inner(scope: Scope) -> Any:
+        result = endpoint_step(scope)
+        if isinstance(result, response_type):
+            return result
+        scope["context"] = result
+        return render_step(scope)
+
+    return inner
+
+
+def _mw_name(mw: Any) -> str:
+    return getattr(mw, "name", None) or type(mw).__name__

@@ -1,0 +1,402 @@
+"""The WSGI application: routes, resources, middleware and a render factory.
+
+Constructing an :class:`Application` binds every route (see
+:mod:`clastic_like.route`): each argument of each endpoint, middleware hook
+and render function is resolved against URL bindings, resources, middleware
+provides and built-ins, and anything unresolved or provided twice raises
+``NameError`` now.  Serving a request then only matches paths and runs
+already-compiled chains.
+"""
+from __future__ import annotations
+
+import itertools
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence
+
+from werkzeug.test import Client
+
+from ._wrappers import Request, Response
+from .errors import (
+    ContextualErrorHandler,
+    ErrorHandler,
+    HTTPException,
+    negotiate_error_mimetype,
+)
+from .middleware.core import check_middlewares
+from .routing._converters import make_converters
+from .routing._pattern import S_REDIRECT, S_REWRITE, S_STRICT, normalize_path
+from .routing._route import RESERVED_ARGS, BoundRoute, NullRoute, Route, check_slash_mode
+
+__all__ = [
+    "Application",
+    "SubApplication",
+    "RerouteWSGI",
+    "DispatchState",
+    "cast_to_route_factory",
+    "default_render_error",
+    "check_valid_wsgi",
+]
+
+
+class RerouteWSGI(Exception):
+    """Hand the raw WSGI call to another WSGI application.
+
+    Raise it from an endpoint or middleware, or use an instance as an
+    endpoint: the other application receives the original ``environ`` and
+    ``start_response``.  Only safe before the request body was read.
+    """
+
+    def __init__(self, wsgi_app: Callable[..., Any]) -> None:
+        if not callable(wsgi_app):
+            raise TypeError(f"RerouteWSGI expects a WSGI callable, not {wsgi_app!r}.")
+        super().__init__(wsgi_app)
+        object.__setattr__(self, "wsgi_app", wsgi_app)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        # Frozen like Clastic's attrs class; the traceback machinery may still
+        # set the dunder attributes Python manages itself.
+        if name.startswith("__") and name.endswith("__"):
+            return super().__setattr__(name, value)
+        raise AttributeError(f"RerouteWSGI is immutable (cannot set {name!r}).")
+
+    def __call__(self) -> Any:
+        raise self
+
+    def __repr__(self) -> str:
+        return f"RerouteWSGI(wsgi_app={self.wsgi_app!r})"
+
+
+class DispatchState:
+    """What happened while routing one request.
+
+    ``exceptions``: non-breaking errors deferred by routes that declined;
+    ``allowed_methods``: methods of routes whose path matched but method did
+    not; ``attempted_routes``: routes whose path matched, in order.
+    """
+
+    __slots__ = ("exceptions", "allowed_methods", "attempted_routes")
+
+    def __init__(self) -> None:
+        self.exceptions: list[HTTPException] = []
+        self.allowed_methods: set[str] = set()
+        self.attempted_routes: list[BoundRoute] = []
+
+    def add_route(self, route: BoundRoute) -> None:
+        self.attempted_routes.append(route)
+
+    def add_exception(self, exc: HTTPException) -> None:
+        self.exceptions.append(exc)
+
+    def update_methods(self, methods: Optional[Iterable[str]]) -> None:
+        self.allowed_methods.update(methods or ())
+
+    def __repr__(self) -> str:
+        return (f"DispatchState(exceptions={self.exceptions!r}, allowed_methods={sorted(self.allowed_methods)!r},"
+                f" attempted_routes={len(self.attempted_routes)})")
+
+
+class SubApplication:
+    """Another application's routes, embedded under ``prefix``.
+
+    The routes are copied (rebound) when embedded; later changes to the other
+    application are not seen.  ``rebind_render=True`` re-runs the embedding
+    application's render factory on template-named renders;
+    ``inherit_slashes=False`` keeps the other application's slash mode.
+    """
+
+    def __init__(self, prefix: str, app: "Application", rebind_render: bool = False,
+                 inherit_slashes: bool = True) -> None:
+        if not isinstance(app, Application):
+            raise TypeError(f"SubApplication expects an Application, not {app!r}.")
+        if not isinstance(prefix, str):
+            raise TypeError(f"SubApplication prefix must be a string, not {prefix!r}.")
+        self.prefix = prefix.rstrip("/")
+        if self.prefix and not self.prefix.startswith("/"):
+            raise ValueError(f"SubApplication prefix must start with '/' (got {prefix!r}).")
+        self.app = app
+        self.rebind_render = rebind_render
+        self.inherit_slashes = inherit_slashes
+
+    def bind_all(self, app: "Application", **kw: Any) -> list[BoundRoute]:
+        prefix = kw.pop("prefix", "") + self.prefix
+        kw.setdefault("rebind_render", self.rebind_render)
+        kw.setdefault("inherit_slashes", self.inherit_slashes)
+        return [route.bind(app, prefix=prefix, **kw) for route in self.app.iter_routes()]
+
+    def iter_routes(self) -> Iterator[BoundRoute]:
+        return self.app.iter_routes()
+
+    def __repr__(self) -> str:
+        return f"SubApplication({self.prefix!r}, {self.app!r})"
+
+
+def cast_to_route_factory(in_arg: Any) -> "Route | SubApplication":
+    """Turn a route entry into a :class:`Route` or :class:`SubApplication`.
+
+    Accepts a Route, a SubApplication, a ``(prefix, Application)`` pair or a
+    ``(pattern, endpoint[, render[, render_error]])`` tuple.
+    """
+    if isinstance(in_arg, (Route, SubApplication)):
+        return in_arg
+    if isinstance(in_arg, (list, tuple)):
+        if len(in_arg) >= 2 and isinstance(in_arg[1], Application):
+            return SubApplication(*in_arg)
+        if 2 <= len(in_arg) <= 4 and callable(in_arg[1]):
+            return Route(*in_arg)
+        if len(in_arg) < 2:
+            raise TypeError(
+                f"Could not create route from {in_arg!r}: a route tuple needs at least a pattern"
+                " and an endpoint, as in ('/path', endpoint[, render])."
+            )
+    raise TypeError(
+        f"Could not create route from {in_arg!r}: expected a Route, a SubApplication,"
+        " ('/prefix', Application) or ('/pattern', endpoint[, render[, render_error]])."
+    )
+
+
+def default_render_error(request: Any, _error: HTTPException, **kw: Any) -> HTTPException:
+    """Fallback error renderer: negotiates the format from ``Accept``."""
+    return _error.adapt(negotiate_error_mimetype(request))
+
+
+def check_valid_wsgi(wsgi_callable: Any) -> None:
+    """Refuse a WSGI wrapper result that cannot be a WSGI callable (C12)."""
+    import inspect
+
+    if not callable(wsgi_callable):
+        raise TypeError(f"expected a callable WSGI application, not {wsgi_callable!r}")
+    try:
+        params = list(inspect.signature(wsgi_callable).parameters.values())
+    except (TypeError, ValueError):
+        return  # cannot tell (e.g. a C callable): trust it
+    positional = [p for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
+    has_var = any(p.kind is p.VAR_POSITIONAL for p in params)
+    if len(positional) < 2 and not has_var:
+        raise TypeError(
+            f"expected a WSGI callable taking (environ, start_response), got {wsgi_callable!r}"
+            f" with parameters {[p.name for p in params]!r}"
+        )
+
+
+class Application:
+    """A WSGI application built from routes, resources, middleware and a render factory.
+
+    ``routes``: entries accepted by :func:`cast_to_route_factory`.
+    ``resources``: named values endpoints and middleware may ask for.
+    ``middlewares``: applied to every route, first outermost.
+    ``render_factory``: turns non-callable route renders (template names)
+    into render functions.  ``error_handler``: the error policy (default
+    :class:`ErrorHandler`, or :class:`ContextualErrorHandler` when
+    ``debug=True``).  ``slash_mode``: ``'redirect'`` (default), ``'rewrite'``
+    or ``'strict'``.  ``converters``: extra URL converter types for this
+    application only (see :mod:`clastic_like.routing`).
+    """
+
+    request_type: type = Request
+    response_type: type = Response
+    default_error_handler_type: type = ErrorHandler
+    default_debug_error_handler_type: type = ContextualErrorHandler
+
+    def __init__(
+        self,
+        routes: Optional[Iterable[Any]] = None,
+        resources: Optional[Mapping[str, Any]] = None,
+        middlewares: Optional[Sequence[Any]] = None,
+        render_factory: Optional[Callable[[Any], Callable[..., Any]]] = None,
+        error_handler: Any = None,
+        *,
+        debug: Optional[bool] = None,
+        slash_mode: str = S_REDIRECT,
+        converters: Optional[Mapping[str, Any]] = None,
+    ) -> None:
+        self.debug = bool(debug)
+        self.slash_mode = check_slash_mode(slash_mode)
+        self.resources = dict(resources or {})
+        reserved = sorted(set(self.resources) & set(RESERVED_ARGS))
+        if reserved:
+            raise NameError(
+                f"Resource names conflict with built-ins: {reserved!r}; rename them"
+                f" (built-ins are {list(RESERVED_ARGS)!r})."
+            )
+        self.middlewares = list(middlewares or [])
+        check_middlewares(self.middlewares, {"builtins": RESERVED_ARGS, "resources": list(self.resources)})
+        if render_factory is not None and not callable(render_factory):
+            raise TypeError(f"render_factory must be callable, not {render_factory!r}.")
+        self.render_factory = render_factory
+        self.converters = make_converters(converters)
+        self._request_ids = itertools.count(1)
+        self.routes: list[BoundRoute] = []
+        self.error_handler: Any = None
+        self.set_error_handler(error_handler)
+        for entry in routes or ():
+            self._add(entry, None, {})
+        self._build_wsgi()
+
+    # -- building -------------------------------------------------------------
+    def add(self, entry: Any, index: Optional[int] = None, **bind_kw: Any) -> None:
+        """Bind a route entry (checking its dependencies) and insert it at ``index``."""
+        self._add(entry, index, bind_kw)
+        self._build_wsgi()
+
+    def _add(self, entry: Any, index: Optional[int], bind_kw: dict[str, Any]) -> None:
+        allowed = {"prefix", "rebind_render", "inherit_slashes", "rebind_render_error"}
+        unexpected = sorted(set(bind_kw) - allowed)
+        if unexpected:
+            raise TypeError(f"unexpected keyword args: {unexpected!r}; expected some of {sorted(allowed)!r}")
+        if isinstance(entry, BoundRoute):
+            new = [entry.bind(self, **bind_kw)]
+        else:
+            factory = cast_to_route_factory(entry)
+            if isinstance(factory, SubApplication):
+                new = factory.bind_all(self, **bind_kw)
+            else:
+                new = [factory.bind(self, **bind_kw)]
+        if index is None:
+            self.routes.extend(new)
+        else:
+            self.routes[index:index] = new
+
+    def set_error_handler(self, error_handler: Any = None) -> None:
+        """Install the error policy; routes are rebound so they use it."""
+        if error_handler is None:
+            handler_type = self.default_debug_error_handler_type if self.debug else self.default_error_handler_type
+            error_handler = handler_type()
+        wrapper = getattr(error_handler, "wsgi_wrapper", None)
+        if wrapper is not None and not callable(wrapper):
+            raise TypeError(f"expected error_handler.wsgi_wrapper to be callable or None, not {wrapper!r}")
+        self.error_handler = error_handler
+        self._null_route = NullRoute().bind(self, inherit_slashes=False)
+        # Rebind existing routes so they render errors with the new handler.
+        self.routes = [route.rebind() for route in self.routes]
+        self._build_wsgi()
+
+    def _build_wsgi(self) -> None:
+        """Wrap the dispatcher with every middleware's and the handler's ``wsgi_wrapper``.
+
+        Rebuilt from scratch after every change, so wrappers never stack and
+        routes added later contribute theirs (fixing Clastic's MW4 gaps).
+        """
+        wsgi: Callable[..., Any] = self._dispatch_wsgi
+        handler_wrapper = getattr(self.error_handler, "wsgi_wrapper", None)
+        if handler_wrapper is not None:
+            wsgi = handler_wrapper(wsgi)
+            check_valid_wsgi(wsgi)
+        seen: list[Any] = []
+        for route in [*self.routes, self._null_route]:
+            for mw in route.middlewares:
+                if getattr(mw, "wsgi_wrapper", None) is not None and not any(mw == s for s in seen):
+                    seen.append(mw)
+        for mw in reversed(seen):
+            wrapped = mw.wsgi_wrapper(wsgi)
+            try:
+                check_valid_wsgi(wrapped)
+            except TypeError as exc:
+                raise TypeError(f"expected valid WSGI callable from {mw!r} WSGI wrapper, instead got issue: {exc}") from None
+            wsgi = wrapped
+        self._wsgi = wsgi
+        self._route_list = [*self.routes, self._null_route]
+
+    # -- serving --------------------------------------------------------------
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        return self._wsgi(environ, start_response)
+
+    def _dispatch_wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        request = self.request_type(environ)
+        request.request_id = next(self._request_ids)
+        try:
+            response = self.dispatch(request)
+        except RerouteWSGI as reroute:
+            return reroute.wsgi_app(environ, start_response)
+        return response(environ, start_response)
+
+    def dispatch(self, request: Any) -> Any:
+        """Route ``request`` and return a response (Clastic's O1-O3, H1-H4, F5-F7)."""
+        state = DispatchState()
+        path = request.path
+        method = request.method
+        params: dict[str, Any] = {}
+        for route in self._route_list:
+            matched = route.match_path(path)
+            if matched is None:
+                continue
+            state.attempted_routes.append(route)
+            if route.methods is not None and method not in route.methods:
+                state.allowed_methods.update(route.methods)
+                continue
+            params = matched
+            request.path_params = params
+            redirect = False
+            if route.is_branch and route.slash_mode != S_REWRITE:
+                if normalize_path(path, True) != path:
+                    if route.slash_mode == S_STRICT:
+                        state.add_exception(self.error_handler.not_found_type(
+                            request=request, application=self, source_route=route))
+                        continue
+                    redirect = True
+            try:
+                if redirect:
+                    ret = route.execute_slash_redirect(request, state, params)
+                else:
+                    scope = dict(params)
+                    scope["request"] = request
+                    scope["_dispatch_state"] = state
+                    ret = route._execute(scope)
+                if not isinstance(ret, Response):
+                    raise TypeError(
+                        f"Route {route.pattern!r}: expected a Response from the chain of"
+                        f" {route.chain.arg_sources[-1][1].name}(), received {type(ret).__name__!r};"
+                        " give the route a render function (e.g. render_basic) or return a Response."
+                    )
+            except RerouteWSGI:
+                raise
+            except HTTPException as exc:
+                ret = exc
+            except Exception as exc:  # uncaught: the error handler decides (F5)
+                ret = self.error_handler.uncaught_to_response(
+                    _error=exc, _application=self, _route=route, request=request, **params)
+            if isinstance(ret, HTTPException):
+                if ret.source_route is None:
+                    ret.source_route = route
+                if not ret.is_breaking:
+                    state.add_exception(ret)
+                    continue
+                return self._render_error(ret, request, state, params)
+            return ret
+        raise AssertionError("unreachable: the null route matches every path")  # pragma: no cover
+
+    def _render_error(self, error: HTTPException, request: Any, state: DispatchState,
+                      params: Mapping[str, Any]) -> Any:
+        """Render a final error with its route's ``render_error`` (F7)."""
+        route = error.source_route if isinstance(error.source_route, BoundRoute) else self._null_route
+        try:
+            rendered = route.execute_error(request, error, state, **params)
+            if isinstance(rendered, Response):
+                return rendered
+        except Exception:
+            pass
+        return default_render_error(request, error)
+
+    # -- conveniences ---------------------------------------------------------
+    def iter_routes(self) -> Iterator[BoundRoute]:
+        return iter(self.routes)
+
+    def get_local_client(self) -> Client:
+        """Werkzeug's test client for this application (cookies kept)."""
+        return Client(self)
+
+    def serve(self, address: str = "127.0.0.1", port: int = 5000, use_reloader: bool = True,
+              use_debugger: Optional[bool] = None, threaded: bool = True, **kw: Any) -> None:
+        """Run Werkzeug's development server (not for production)."""
+        from werkzeug.serving import run_simple
+
+        if use_debugger is None:
+            use_debugger = self.debug
+        if use_debugger:
+            # The interactive debugger must see exceptions to be useful.
+            self.error_handler.reraise_uncaught = True
+        run_simple(address, port, self, use_reloader=use_reloader, use_debugger=use_debugger,
+                   threaded=threaded, **kw)
+
+    def __repr__(self) -> str:
+        return (f"<{type(self).__name__} routes_count={len(self.routes)} resources_keys={sorted(self.resources)!r}"
+                f" middlewares={self.middlewares!r} render_factory={self.render_factory!r}"
+                f" slash_mode={self.slash_mode!r} debug={self.debug!r}>")

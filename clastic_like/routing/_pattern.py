@@ -1,0 +1,227 @@
+"""The route pattern language: parsing, validation and compilation to a regex.
+
+A pattern is a ``/``-separated list of segments.  A segment is either literal
+text, matched literally, or a *binding* ``<name[op][type]>`` occupying the
+whole segment:
+
+==========  ==========================================
+op          arity
+==========  ==========================================
+(none), :   exactly one segment -> a scalar
+``?``       zero or one segment -> a scalar or ``None``
+``+``       one or more segments -> a list
+``*``       zero or more segments -> a list (``[]`` when absent)
+==========  ==========================================
+
+Parsing (:func:`parse_pattern`) happens when a ``Route`` is created and checks
+everything that does not depend on an application.  The type name is checked
+by :func:`compile_pattern` at bind time, against the converters of the
+application the route is bound into.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Callable, Mapping, Optional, Union
+
+from ._converters import Converter
+
+__all__ = [
+    "InvalidPattern",
+    "Binding",
+    "ParsedPattern",
+    "CompiledPattern",
+    "parse_pattern",
+    "compile_pattern",
+    "normalize_path",
+    "S_REDIRECT",
+    "S_REWRITE",
+    "S_STRICT",
+    "SLASH_MODES",
+]
+
+S_REDIRECT = "redirect"
+S_REWRITE = "rewrite"
+S_STRICT = "strict"
+SLASH_MODES = (S_REDIRECT, S_REWRITE, S_STRICT)
+
+ARITY_OPS = ("", ":", "?", "+", "*")
+
+# A binding must fill its segment: "<name", a run of non-word characters (the
+# arity operator), an optional type word, ">".  Anything else containing "<"
+# or ">" is malformed (Clastic silently treated it as regex text, P12).
+_BINDING = re.compile(r"<(?P<name>[A-Za-z_]\w*)(?P<op>[^\w<>]*)(?P<type>\w*)>")
+
+
+class InvalidPattern(ValueError):
+    """A route pattern that cannot be parsed or compiled."""
+
+
+@dataclass(frozen=True)
+class Binding:
+    """One ``<name op type>`` segment of a pattern."""
+
+    name: str
+    op: str
+    type_name: str
+
+    @property
+    def optional(self) -> bool:
+        return self.op in ("?", "*")
+
+    @property
+    def multi(self) -> bool:
+        return self.op in ("+", "*")
+
+
+Segment = Union[str, Binding]
+
+
+@dataclass(frozen=True)
+class ParsedPattern:
+    """A validated pattern: its segments and whether it is a branch."""
+
+    pattern: str
+    segments: tuple[Segment, ...]
+    is_branch: bool
+
+    @property
+    def binding_names(self) -> tuple[str, ...]:
+        return tuple(s.name for s in self.segments if isinstance(s, Binding))
+
+    @property
+    def literal_prefix(self) -> str:
+        """The leading literal segments, as a path (used by the route index)."""
+        parts = []
+        for seg in self.segments:
+            if not isinstance(seg, str):
+                break
+            parts.append(seg)
+        return "/" + "/".join(parts)
+
+
+def parse_pattern(pattern: str) -> ParsedPattern:
+    """Parse and validate ``pattern``; raise :class:`InvalidPattern` if malformed."""
+    if not isinstance(pattern, str):
+        raise InvalidPattern(f"URL path patterns must be strings, not {pattern!r}.")
+    if not pattern.startswith("/"):
+        raise InvalidPattern(f"URL path patterns must start with a forward slash (got {pattern!r}).")
+    if "//" in pattern:
+        raise InvalidPattern(f"URL path patterns must not contain multiple contiguous slashes (got {pattern!r}).")
+    is_branch = pattern.endswith("/")
+    body = pattern[1:-1] if is_branch else pattern[1:]
+    segments: list[Segment] = []
+    seen: set[str] = set()
+    for text in body.split("/") if body else ():
+        if "<" not in text and ">" not in text:
+            segments.append(text)
+            continue
+        match = _BINDING.fullmatch(text)
+        if match is None:
+            raise InvalidPattern(
+                f"Segment {text!r} of pattern {pattern!r} is not a valid binding: a binding"
+                " is a whole segment of the form <name>, <name:type> or <name?type>"
+                " (arity ? + * or none), with no text before or after it."
+            )
+        name, op, type_name = match.group("name", "op", "type")
+        if op not in ARITY_OPS:
+            raise InvalidPattern(
+                f"Unknown arity operator {op!r} in segment {text!r} of pattern {pattern!r};"
+                " expected one of ':', '?', '+', '*' or none."
+            )
+        if name in seen:
+            raise InvalidPattern(f"Duplicate path binding {name!r} in pattern {pattern!r}.")
+        seen.add(name)
+        segments.append(Binding(name, op, type_name or "unicode"))
+    return ParsedPattern(pattern, tuple(segments), is_branch)
+
+
+# A compiled binding: (name, convert, multi, optional).
+_Conv = tuple[str, Callable[[str], Any], bool, bool]
+
+
+@dataclass(frozen=True)
+class CompiledPattern:
+    """A pattern compiled for one slash mode and one set of converters."""
+
+    parsed: ParsedPattern
+    regex: "re.Pattern[str]"
+    converters: tuple[_Conv, ...]
+
+    def match(self, path: str) -> Optional[dict[str, Any]]:
+        """Return the converted bindings if ``path`` matches, else ``None``.
+
+        A converter that raises ``ValueError``, ``TypeError`` or ``KeyError``
+        makes the route not match (Clastic's P9), so routing goes on.
+        """
+        m = self.regex.match(path)
+        if m is None:
+            return None
+        if not self.converters:
+            return {}
+        groups = m.groupdict()
+        params: dict[str, Any] = {}
+        try:
+            for name, convert, multi, optional in self.converters:
+                text = groups[name]
+                if text is None:
+                    params[name] = [] if multi else None
+                elif multi:
+                    # Lenient slash modes let "//" through the regex; the
+                    # resulting empty items are kept (Clastic's P10): "" for
+                    # str, a failed conversion (no match) for int/float.
+                    params[name] = [convert(item) for item in text.split("/")]
+                else:
+                    params[name] = convert(text)
+        except (ValueError, TypeError, KeyError):
+            return None
+        return params
+
+
+def compile_pattern(
+    parsed: ParsedPattern, converters: Mapping[str, Converter], strict: bool
+) -> CompiledPattern:
+    """Compile ``parsed`` into a regex for a slash mode and converter set.
+
+    Lenient compilation (redirect and rewrite modes) lets every separator be
+    one or more slashes and accepts any number of trailing slashes; strict
+    compilation wants single slashes and the trailing slash exactly as written.
+    Literal segments are escaped, so ``/robots.txt`` matches only itself.
+    """
+    sep = "/" if strict else "/+"
+    parts = ["^"]
+    convs: list[_Conv] = []
+    for seg in parsed.segments:
+        if isinstance(seg, str):
+            parts.append(sep + re.escape(seg))
+            continue
+        try:
+            conv = converters[seg.type_name]
+        except KeyError:
+            known = ", ".join(sorted(converters))
+            raise InvalidPattern(
+                f"Unknown type specifier {seg.type_name!r} for binding {seg.name!r} in"
+                f" pattern {parsed.pattern!r}; known types: {known}."
+            ) from None
+        pat = f"(?:{conv.pattern})"
+        if seg.multi:
+            group = f"(?P<{seg.name}>{pat}(?:{sep}{pat})*)"
+        else:
+            group = f"(?P<{seg.name}>{pat})"
+        parts.append(f"(?:{sep}{group})?" if seg.optional else sep + group)
+        convs.append((seg.name, conv.convert, seg.multi, seg.optional))
+    if strict:
+        parts.append("/$" if parsed.is_branch else "$")
+    else:
+        parts.append("/*$")
+    regex = re.compile("".join(parts))
+    return CompiledPattern(parsed, regex, tuple(convs))
+
+
+def normalize_path(path: str, is_branch: bool) -> str:
+    """Collapse empty segments; branches end with exactly one slash."""
+    segments = [s for s in path.split("/") if s]
+    if not segments:
+        return "/"
+    normalized = "/" + "/".join(segments)
+    return normalized + "/" if is_branch else normalized
