@@ -76,12 +76,13 @@ class Origins:
             self.dynamic.add(name)
 
     def describe(self) -> str:
-        groups: dict[str, list[str]] = {}
+        """Every source and its names, e.g. for "Searched ..." in errors."""
+        groups: dict[str, list[str]] = {"URL bindings": [], "resources": [], "middleware provides": [],
+                                         "built-ins": []}
         for name, label in self.labels.items():
-            groups.setdefault(label, []).append(name)
-        if not groups:
-            return "nothing is available"
-        return "; ".join(f"{label}: {sorted(names)!r}" for label, names in sorted(groups.items()))
+            key = "middleware provides" if label.startswith("provided by") else label
+            groups.setdefault(key, []).append(name)
+        return ", ".join(f"{label} {sorted(names)!r}" for label, names in groups.items())
 
 
 @dataclass

@@ -139,7 +139,17 @@ def check_middlewares(middlewares: Sequence[Any], args_dict: Optional[Mapping[st
             providers.setdefault(name, []).append(mw)
     conflicts = [(name, tuple(srcs)) for name, srcs in providers.items() if len(srcs) > 1]
     if conflicts:
-        raise NameError(f"found conflicting provides: {conflicts!r}")
+        details = "; ".join(
+            f"{name!r} by {', '.join(_source_label(s) for s in srcs)}" for name, srcs in conflicts
+        )
+        raise NameError(
+            f"found conflicting provides: {conflicts!r}. Each name must come from one source"
+            f" only; provided more than once: {details}."
+        )
+
+
+def _source_label(source: Any) -> str:
+    return source if isinstance(source, str) else f"middleware {getattr(source, 'name', type(source).__name__)}"
 
 
 def merge_middlewares(old: Sequence[Any], new: Sequence[Any]) -> list[Any]:

@@ -210,10 +210,13 @@ class BoundRoute:
         # -- dependency sources (I1) and their conflicts (C2) -----------------
         where = f"Route {self.pattern!r}"
         url_args = self.parsed.binding_names
-        check_middlewares(
-            self.middlewares,
-            {"url": url_args, "builtins": RESERVED_ARGS, "resources": list(effective_resources)},
-        )
+        try:
+            check_middlewares(
+                self.middlewares,
+                {"url": url_args, "builtins": RESERVED_ARGS, "resources": list(effective_resources)},
+            )
+        except NameError as exc:
+            raise NameError(f"{where} (endpoint {get_callable_name(unbound.endpoint)}): {exc}") from None
         origins = Origins()
         origins.add_dynamic(url_args, "URL bindings")
         for name, value in effective_resources.items():
