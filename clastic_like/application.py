@@ -218,7 +218,10 @@ class Application:
                 f" (built-ins are {list(RESERVED_ARGS)!r})."
             )
         self.middlewares = list(middlewares or [])
-        check_middlewares(self.middlewares, {"builtins": RESERVED_ARGS, "resources": list(self.resources)})
+        try:
+            check_middlewares(self.middlewares, {"builtins": RESERVED_ARGS, "resources": list(self.resources)})
+        except NameError as exc:
+            raise NameError(f"Application middlewares {self.middlewares!r}: {exc}") from None
         if render_factory is not None and not callable(render_factory):
             raise TypeError(f"render_factory must be callable, not {render_factory!r}.")
         self.render_factory = render_factory
