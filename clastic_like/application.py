@@ -23,6 +23,7 @@ from .errors import (
 )
 from .middleware.core import check_middlewares
 from .routing._converters import make_converters
+from .routing._index import RouteIndex, first_literal
 from .routing._pattern import S_REDIRECT, S_REWRITE, S_STRICT, normalize_path
 from .routing._route import RESERVED_ARGS, BoundRoute, NullRoute, Route, check_slash_mode
 
@@ -296,7 +297,8 @@ class Application:
                 raise TypeError(f"expected valid WSGI callable from {mw!r} WSGI wrapper, instead got issue: {exc}") from None
             wsgi = wrapped
         self._wsgi = wsgi
-        self._route_list = [*self.routes, self._null_route]
+        route_list = [*self.routes, self._null_route]
+        self._index = RouteIndex(route_list, [first_literal(r.parsed) for r in route_list])
 
     # -- serving --------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
@@ -317,7 +319,7 @@ class Application:
         path = request.path
         method = request.method
         params: dict[str, Any] = {}
-        for route in self._route_list:
+        for route in self._index.candidates(path):
             matched = route.match_path(path)
             if matched is None:
                 continue
