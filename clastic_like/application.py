@@ -361,7 +361,9 @@ class Application:
             if isinstance(ret, HTTPException):
                 if ret.source_route is None:
                     ret.source_route = route
-                if not ret.is_breaking:
+                # The null route's answer is final, even a deferred error it
+                # hands back (H4); other routes may decline (F6).
+                if not ret.is_breaking and route is not self._null_route:
                     state.add_exception(ret)
                     continue
                 return self._render_error(ret, request, state, params)

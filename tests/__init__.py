@@ -1,0 +1,1 @@
+"""Test package (importable so gunicorn can load ``tests.server_app``)."""
