@@ -41,6 +41,8 @@ DEFAULT_CONVERTERS: Mapping[str, Converter] = {
 }
 
 _TYPE_NAME = re.compile(r"^[A-Za-z_]\w*$")
+# Texts a one-segment converter must never match.
+_SLASH_PROBES = ("/", "a/b", "a/", "/a", "1/2", "-/-", " / ", "a//b")
 
 
 def make_converters(extra: Mapping[str, Any] | None) -> dict[str, Converter]:
@@ -66,7 +68,9 @@ def make_converters(extra: Mapping[str, Any] | None) -> dict[str, Converter]:
                 f" or a callable, not {spec!r}."
             )
         try:
-            compiled = re.compile(conv.pattern)
+            # Compiled as it will be embedded in a route's regex, so errors
+            # such as inline global flags surface here, naming the converter.
+            compiled = re.compile(f"(?:{conv.pattern})")
         except re.error as exc:
             raise ValueError(f"Converter {name!r} has an invalid pattern {conv.pattern!r}: {exc}.") from None
         if compiled.groups:
@@ -74,9 +78,10 @@ def make_converters(extra: Mapping[str, Any] | None) -> dict[str, Converter]:
                 f"Converter {name!r} pattern {conv.pattern!r} must not contain capturing"
                 " groups; use (?:...) instead."
             )
-        if compiled.match("") is not None or "/" in conv.pattern.replace("[^/]", ""):
+        if compiled.fullmatch("") is not None or any(compiled.fullmatch(p) for p in _SLASH_PROBES):
             # An empty match would make a required segment optional; a slash
-            # would let one binding eat several segments.
+            # would let one binding eat several segments.  (Matching is also
+            # guarded at request time: a single binding never contains "/".)
             raise ValueError(
                 f"Converter {name!r} pattern {conv.pattern!r} must match one non-empty"
                 " path segment (no empty match, no '/')."

@@ -171,6 +171,8 @@ class CompiledPattern:
                     # resulting empty items are kept (Clastic's P10): "" for
                     # str, a failed conversion (no match) for int/float.
                     params[name] = [convert(item) for item in text.split("/")]
+                elif "/" in text:
+                    return None  # a custom converter pattern overreached
                 else:
                     params[name] = convert(text)
         except (ValueError, TypeError, KeyError):
@@ -210,10 +212,11 @@ def compile_pattern(
             group = f"(?P<{seg.name}>{pat})"
         parts.append(f"(?:{sep}{group})?" if seg.optional else sep + group)
         convs.append((seg.name, conv.convert, seg.multi, seg.optional))
+    # \Z, not $: "$" also matches before a trailing newline ("/5\n").
     if strict:
-        parts.append("/$" if parsed.is_branch else "$")
+        parts.append("/\\Z" if parsed.is_branch else "\\Z")
     else:
-        parts.append("/*$")
+        parts.append("/*\\Z")
     regex = re.compile("".join(parts))
     return CompiledPattern(parsed, regex, tuple(convs))
 

@@ -370,6 +370,10 @@ def _hook_requirements(mw: Any) -> list[str]:
     return out
 
 
+# Characters that may stay unencoded in a path (RFC 3986 pchar + "/").
+_PATH_SAFE = "/!$&'()*+,;=:@~"
+
+
 def _slash_redirect(request: Any) -> Response:
     """The endpoint of a branch route reached without its canonical slash.
 
@@ -377,9 +381,13 @@ def _slash_redirect(request: Any) -> Response:
     body.  The query string is kept only when there is one, and the Location
     is relative to the application (no Host header is trusted).
     """
+    from urllib.parse import quote
+
     from ._pattern import normalize_path
 
-    location = request.script_root + normalize_path(request.path, True)
+    # request.path is percent-decoded: encode it again, or "?", "#", "%" and
+    # control characters in a segment would change the URL (or break it).
+    location = quote(request.script_root + normalize_path(request.path, True), safe=_PATH_SAFE)
     query = request.environ.get("QUERY_STRING", "")
     if query:
         location += "?" + query
