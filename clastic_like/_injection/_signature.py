@@ -68,11 +68,16 @@ def get_callable_info(func: Callable[..., Any]) -> CallableInfo:
             f"Cannot read the signature of {get_callable_name(func)} ({exc}); wrap it in a"
             " function whose arguments name what it needs."
         ) from None
+    # Arguments a partial already binds by keyword show up as keyword-only
+    # parameters with defaults; they are the partial's, not injection's.
+    bound_by_partial = set(func.keywords) if isinstance(func, functools.partial) else set()
     args: list[str] = []
     required: set[str] = set()
     posonly: list[str] = []
     var_kw = False
     for param in sig.parameters.values():
+        if param.name in bound_by_partial:
+            continue
         if param.kind in _INJECTABLE:
             args.append(param.name)
             if param.default is inspect.Parameter.empty:

@@ -208,7 +208,10 @@ class BoundRoute:
         self.render_factory = render_factory
 
         # -- dependency sources (I1) and their conflicts (C2) -----------------
-        where = f"Route {self.pattern!r}"
+        if isinstance(unbound, NullRoute):
+            where = "Application middleware (run for every route and for 404/405 answers)"
+        else:
+            where = f"Route {self.pattern!r}"
         url_args = self.parsed.binding_names
         try:
             check_middlewares(
