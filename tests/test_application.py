@@ -710,3 +710,33 @@ def test_building_second_application_leaves_first_routes_unchanged():
     Application([route], resources={'name': 'two'}, converters={'slug': (r'[0-9]+', int)},
                 middlewares=[Tagger('two')])
     assert snapshot(one) == before and text(get(one, '/s/abc')) == "one'ABC'"
+
+
+def test_invalid_pattern_and_method_are_value_errors():
+    """C14: InvalidPattern and InvalidMethod are ValueError subclasses."""
+    from clastic_like.route import InvalidMethod, InvalidPattern
+
+    assert issubclass(InvalidPattern, ValueError) and issubclass(InvalidMethod, ValueError)
+
+
+def test_render_factory_error_surfaces_at_construction():
+    """C16/RF1: a render factory that fails for a route's render argument fails Application construction."""
+    def factory(template_name):
+        raise LookupError(f'no template {template_name!r}')
+
+    with pytest.raises(LookupError, match='missing.html'):
+        Application([('/', lambda: {}, 'missing.html')], render_factory=factory)
+
+
+def test_render_factory_called_once_per_binding():
+    """RF1: the render factory is called at bind time, once for the route, not per request."""
+    calls = []
+
+    def factory(name):
+        calls.append(name)
+        return lambda context: Response(f'{name}:{context}')
+
+    app = Application([('/', lambda: 'ctx', 'page')], render_factory=factory)
+    client = app.get_local_client()
+    assert [client.get('/').get_data(as_text=True) for _ in range(3)] == ['page:ctx'] * 3
+    assert calls == ['page']
