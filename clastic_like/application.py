@@ -229,6 +229,7 @@ class Application:
         self.converters = make_converters(converters)
         self._request_ids = itertools.count(1)
         self.routes: list[BoundRoute] = []
+        self._bound_mws: list[Any] = []
         self.error_handler: Any = None
         self.set_error_handler(error_handler)
         for entry in routes or ():
@@ -254,10 +255,25 @@ class Application:
                 new = factory.bind_all(self, **bind_kw)
             else:
                 new = [factory.bind(self, **bind_kw)]
+        self._notify_bind(new)
         if index is None:
             self.routes.extend(new)
         else:
             self.routes[index:index] = new
+
+    def _notify_bind(self, routes: Iterable[BoundRoute]) -> None:
+        """Call ``on_bind(app)`` once per middleware instance used by this application.
+
+        The hook lets a middleware check its configuration against the
+        application (e.g. refuse a missing secret unless ``debug=True``) at
+        construction time.
+        """
+        for route in routes:
+            for mw in route.middlewares:
+                hook = getattr(mw, "on_bind", None)
+                if hook is not None and not any(mw is seen for seen in self._bound_mws):
+                    self._bound_mws.append(mw)
+                    hook(self)
 
     def set_error_handler(self, error_handler: Any = None) -> None:
         """Install the error policy; routes are rebound so they use it."""
@@ -269,6 +285,7 @@ class Application:
             raise TypeError(f"expected error_handler.wsgi_wrapper to be callable or None, not {wrapper!r}")
         self.error_handler = error_handler
         self._null_route = NullRoute().bind(self, inherit_slashes=False)
+        self._notify_bind([self._null_route])
         # Rebind existing routes so they render errors with the new handler.
         self.routes = [route.rebind() for route in self.routes]
         self._build_wsgi()

@@ -664,3 +664,32 @@ def test_get_param_middleware_rejects_bad_spec(params):
     """C13: GetParamMiddleware with None or a non-type mapping value raises TypeError."""
     with pytest.raises(TypeError):
         GetParamMiddleware(params)
+
+
+def test_on_bind_called_once_per_application_at_construction():
+    """A middleware's on_bind(app) hook runs once per application when it is built, before any request."""
+    seen = []
+
+    class Checker(Middleware):
+        def on_bind(self, app):
+            seen.append(app)
+
+        def request(self, next):
+            return next()
+
+    mw = Checker()
+    app1 = Application([("/a", lambda: Response("a")), ("/b", lambda: Response("b"))], middlewares=[mw])
+    app2 = Application([("/c", lambda: Response("c"))], middlewares=[mw])
+    assert seen == [app1, app2]
+
+
+def test_on_bind_error_fails_construction():
+    """An exception raised by on_bind aborts Application construction."""
+    class NeedsDebug(Middleware):
+        def on_bind(self, app):
+            if not app.debug:
+                raise ValueError("NeedsDebug requires Application(debug=True).")
+
+    with pytest.raises(ValueError, match="requires Application"):
+        Application([("/", lambda: Response("x"))], middlewares=[NeedsDebug()])
+    assert Application([("/", lambda: Response("x"))], middlewares=[NeedsDebug()], debug=True)

@@ -78,6 +78,13 @@ class Middleware:
                 out.extend(a for a in get_callable_info(fn).args[1:] if a not in out)
         return out
 
+    def on_bind(self, app: Any) -> None:
+        """Called once per application using this middleware, at construction.
+
+        Override to check configuration against the application and raise
+        an error a person can act on; the default does nothing.
+        """
+
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other)
 
