@@ -22,6 +22,7 @@ from .errors import (
     negotiate_error_mimetype,
 )
 from .middleware.core import check_middlewares
+from .resources import RequestResources
 from .routing._converters import make_converters
 from .routing._index import RouteIndex, first_literal
 from .routing._pattern import S_REDIRECT, S_REWRITE, S_STRICT, normalize_path
@@ -331,8 +332,35 @@ class Application:
         return response(environ, start_response)
 
     def dispatch(self, request: Any) -> Any:
-        """Route ``request`` and return a response (Clastic's O1-O3, H1-H4, F5-F7)."""
+        """Route ``request`` and return a response (Clastic's O1-O3, H1-H4, F5-F7).
+
+        Request-scoped resources made while routing are cleaned up before the
+        response is returned; a failed cleanup turns the answer into a 500.
+        """
         state = DispatchState()
+        holder: list[Any] = [None, None]  # [RequestResources or None, failure or None]
+        try:
+            response, params = self._route_request(request, state, holder)
+        except RerouteWSGI:
+            if holder[0] is not None:
+                holder[0].close(None)
+            raise
+        except BaseException as exc:  # e.g. reraise_uncaught: still clean up
+            if holder[0] is not None:
+                holder[0].close(exc)
+            raise
+        if holder[0] is not None:
+            failure = holder[1]
+            if failure is None and isinstance(response, HTTPException):
+                failure = response  # an error answer, even returned, is a failed request
+            cleanup_error = holder[0].close(failure)
+            if cleanup_error is not None:
+                error = self.error_handler.uncaught_to_response(
+                    _error=cleanup_error, _application=self, _route=None, request=request)
+                response = self._render_error(error, request, state, params)
+        return response
+
+    def _route_request(self, request: Any, state: DispatchState, holder: list[Any]) -> tuple[Any, Mapping[str, Any]]:
         path = request.path
         method = request.method
         params: dict[str, Any] = {}
@@ -346,22 +374,19 @@ class Application:
                 continue
             params = matched
             request.path_params = params
-            redirect = False
+            chain = route._execute
             if route.is_branch and route.slash_mode != S_REWRITE:
                 if normalize_path(path, True) != path:
                     if route.slash_mode == S_STRICT:
                         state.add_exception(self.error_handler.not_found_type(
                             request=request, application=self, source_route=route))
                         continue
-                    redirect = True
+                    chain = route._redirect_chain
+            holder[1] = None
             try:
-                if redirect:
-                    ret = route.execute_slash_redirect(request, state, params)
-                else:
-                    scope = dict(params)
-                    scope["request"] = request
-                    scope["_dispatch_state"] = state
-                    ret = route._execute(scope)
+                if route._lazy is not None and holder[0] is None:
+                    holder[0] = RequestResources()
+                ret = chain(route.make_scope(params, request, state, holder[0]))
                 if not isinstance(ret, Response):
                     raise TypeError(
                         f"Route {route.pattern!r}: expected a Response from the chain of"
@@ -371,8 +396,9 @@ class Application:
             except RerouteWSGI:
                 raise
             except HTTPException as exc:
-                ret = exc
+                ret = holder[1] = exc
             except Exception as exc:  # uncaught: the error handler decides (F5)
+                holder[1] = exc
                 ret = self.error_handler.uncaught_to_response(
                     _error=exc, _application=self, _route=route, request=request, **params)
             if isinstance(ret, HTTPException):
@@ -383,8 +409,8 @@ class Application:
                 if not ret.is_breaking and route is not self._null_route:
                     state.add_exception(ret)
                     continue
-                return self._render_error(ret, request, state, params)
-            return ret
+                return self._render_error(ret, request, state, params), params
+            return ret, params
         raise AssertionError("unreachable: the null route matches every path")  # pragma: no cover
 
     def _render_error(self, error: HTTPException, request: Any, state: DispatchState,

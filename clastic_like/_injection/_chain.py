@@ -92,7 +92,12 @@ class CompiledChain:
     call: Step
     # For each function in the chain, in order: (role, info, {arg: source label}).
     arg_sources: list[tuple[str, CallableInfo, dict[str, str]]]
-    uses_request: bool
+    # Every name some function in the chain reads.
+    used: frozenset[str]
+
+    @property
+    def uses_request(self) -> bool:
+        return "request" in self.used
 
 
 def hook_info(mw: Any, hook_name: str) -> Optional[CallableInfo]:
@@ -268,7 +273,7 @@ def compile_chain(
     step = inner
     for info, sources, provides, avail in reversed(req_hooks):
         step = _generate(info.func, sources, avail, provides, step)
-    return CompiledChain(step, arg_sources, "request" in used)
+    return CompiledChain(step, arg_sources, frozenset(used))
 
 
 def _context_passthrough(scope: Scope) -> Any:

@@ -17,6 +17,7 @@ from werkzeug.wrappers import Response
 from .._injection._chain import CompiledChain, Origins, compile_chain, compile_injected_call
 from .._injection._signature import get_callable_info, get_callable_name
 from ..middleware.core import check_middlewares, iter_provides, merge_middlewares
+from ..resources import LazyScope, RequestResources, RequestScoped
 from ._methods import normalize_methods
 from ._pattern import (
     SLASH_MODES,
@@ -224,7 +225,10 @@ class BoundRoute:
         origins.add_dynamic(url_args, "URL bindings")
         for name, value in effective_resources.items():
             origins.labels[name] = "resources"
-            origins.statics[name] = value
+            if isinstance(value, RequestScoped):
+                origins.dynamic.add(name)  # made per request, read from the scope
+            else:
+                origins.statics[name] = value
         origins.add_dynamic(_DYNAMIC_BUILTINS, "built-ins")
         for name, value in (("_application", app), ("_route", self)):
             origins.labels[name] = "built-ins"
@@ -240,10 +244,14 @@ class BoundRoute:
         # A branch requested without its canonical slash is redirected by a
         # response that goes through the same middleware (S4, fixed).
         self._redirect_chain = None
+        used = set(self.chain.used)
         if self.is_branch and self.slash_mode == S_REDIRECT:
-            self._redirect_chain = compile_chain(
-                self.middlewares, _slash_redirect, None, origins, where, Response
-            ).call
+            redirect_chain = compile_chain(self.middlewares, _slash_redirect, None, origins, where, Response)
+            self._redirect_chain = redirect_chain.call
+            used |= redirect_chain.used
+        # Request-scoped resources this route's chains may read, compiled now
+        # so their factories' arguments are checked at construction.
+        self._lazy = _compile_request_scoped(effective_resources, used, origins, where)
 
         # -- render_error (C6) --------------------------------------------------
         if rebind_render_error and unbound.render_error is None:
@@ -251,8 +259,11 @@ class BoundRoute:
         self.render_error = render_error
         self._execute_error = None
         if render_error is not None:
+            # render_error may use plain resources and built-ins: it runs
+            # after the request's resources were cleaned up.
             err_origins = Origins(
-                labels={k: v for k, v in origins.labels.items() if k not in url_args},
+                labels={k: v for k, v in origins.labels.items()
+                        if k not in url_args and (k in origins.statics or k in _DYNAMIC_BUILTINS)},
                 dynamic=set(_DYNAMIC_BUILTINS) | {"_error"},
                 statics={k: v for k, v in origins.statics.items()},
             )
@@ -299,19 +310,36 @@ class BoundRoute:
         return self.methods is None or method.upper() in self.methods
 
     # -- execution ----------------------------------------------------------
-    def execute(self, request: Any, _dispatch_state: Any = None, **url_params: Any) -> Any:
-        """Run the compiled chain; returns what the chain returns (I7)."""
-        scope = dict(url_params)
+    def make_scope(self, url_params: Mapping[str, Any], request: Any, dispatch_state: Any,
+                   resources: Optional[RequestResources]) -> dict[str, Any]:
+        """The per-request value dict the compiled chain reads from."""
+        if self._lazy is None:
+            scope = dict(url_params)
+        else:
+            assert resources is not None
+            scope = LazyScope(url_params, self._lazy, resources)
         scope["request"] = request
-        scope["_dispatch_state"] = _dispatch_state
-        return self._execute(scope)
+        scope["_dispatch_state"] = dispatch_state
+        return scope
 
-    def execute_slash_redirect(self, request: Any, _dispatch_state: Any, url_params: Mapping[str, Any]) -> Any:
-        assert self._redirect_chain is not None
-        scope = dict(url_params)
-        scope["request"] = request
-        scope["_dispatch_state"] = _dispatch_state
-        return self._redirect_chain(scope)
+    def execute(self, request: Any, _dispatch_state: Any = None, **url_params: Any) -> Any:
+        """Run the compiled chain; returns what the chain returns (I7).
+
+        Request-scoped resources made on the way are cleaned up before
+        returning (a cleanup error is raised as ResourceCleanupError).
+        """
+        resources = RequestResources() if self._lazy is not None else None
+        failure: Optional[BaseException] = None
+        try:
+            return self._execute(self.make_scope(url_params, request, _dispatch_state, resources))
+        except BaseException as exc:
+            failure = exc
+            raise
+        finally:
+            if resources is not None:
+                error = resources.close(failure)
+                if error is not None and failure is None:
+                    raise error
 
     def execute_error(self, request: Any, _error: Any, _dispatch_state: Any = None, **url_params: Any) -> Any:
         """Render an error with this route's ``render_error``."""
@@ -361,6 +389,61 @@ class BoundRoute:
     def __repr__(self) -> str:
         methods = f", methods={sorted(self.methods)!r}" if self.methods else ""
         return f"<BoundRoute {self.pattern!r} -> {get_callable_name(self.endpoint)}{methods}>"
+
+
+def _compile_request_scoped(
+    resources: Mapping[str, Any], used: Iterable[str], origins: Origins, where: str
+) -> Optional[dict[str, tuple[Callable[[Any], Any], bool]]]:
+    """Compile the factories of the request-scoped resources a route reads.
+
+    Only resources some function of the route asks for (directly or through
+    another factory) are compiled, and so checked: a factory may need a URL
+    binding that only the routes using it have.  A factory may ask for plain
+    resources, other request-scoped resources, URL bindings and the
+    built-ins ``request``, ``_application``, ``_route``, ``_dispatch_state``.
+    """
+    lazy = {name: value for name, value in resources.items() if isinstance(value, RequestScoped)}
+    if not lazy:
+        return None
+    factory_origins = Origins(
+        labels={k: v for k, v in origins.labels.items() if not v.startswith("provided by")},
+        dynamic=set(origins.dynamic),
+        statics=dict(origins.statics),
+    )
+    compiled: dict[str, tuple[Callable[[Any], Any], bool]] = {}
+    pending = [name for name in used if name in lazy]
+    while pending:
+        name = pending.pop()
+        if name in compiled:
+            continue
+        info = get_callable_info(lazy[name].factory)
+        step, sources = compile_injected_call(
+            info, factory_origins, f"request-scoped resource {name!r} factory", where)
+        compiled[name] = (step, lazy[name].is_generator)
+        pending.extend(arg for arg in sources if arg in lazy)
+    _check_acyclic(compiled, lazy, where)
+    return compiled or None
+
+
+def _check_acyclic(compiled: Mapping[str, Any], lazy: Mapping[str, RequestScoped], where: str) -> None:
+    """Refuse request-scoped resources that (transitively) need themselves."""
+    deps = {name: [a for a in get_callable_info(lazy[name].factory).args if a in lazy] for name in compiled}
+    state: dict[str, int] = {}
+
+    def visit(name: str, path: list[str]) -> None:
+        if state.get(name) == 2:
+            return
+        if state.get(name) == 1:
+            cycle = path[path.index(name):] + [name]
+            raise NameError(f"{where}: request-scoped resources depend on each other in a cycle: "
+                            f"{' -> '.join(cycle)}.")
+        state[name] = 1
+        for dep in deps.get(name, ()):
+            visit(dep, path + [name])
+        state[name] = 2
+
+    for name in deps:
+        visit(name, [])
 
 
 def _hook_requirements(mw: Any) -> list[str]:
