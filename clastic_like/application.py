@@ -23,6 +23,7 @@ from .errors import (
 )
 from .middleware.core import check_middlewares
 from .resources import RequestResources
+from ._wsgi_response import to_wsgi
 from .routing._converters import make_converters
 from .routing._index import RouteIndex, first_literal
 from .routing._pattern import S_REDIRECT, S_REWRITE, S_STRICT, normalize_path
@@ -323,24 +324,37 @@ class Application:
         return self._wsgi(environ, start_response)
 
     def _dispatch_wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        request = self.request_type(environ)
-        request.request_id = next(self._request_ids)
+        # [request-scoped resources, failure, Request]: the Request is only
+        # built when something asks for it (see BoundRoute.needs_request).
+        holder: list[Any] = [None, None, None]
         try:
-            response = self.dispatch(request)
+            response = self._dispatch(environ, holder)
         except RerouteWSGI as reroute:
             return reroute.wsgi_app(environ, start_response)
-        return response(environ, start_response)
+        return to_wsgi(response, environ, start_response)
 
     def dispatch(self, request: Any) -> Any:
-        """Route ``request`` and return a response (Clastic's O1-O3, H1-H4, F5-F7).
+        """Route ``request`` and return a response (Clastic's O1-O3, H1-H4, F5-F7)."""
+        return self._dispatch(request.environ, [None, None, request])
 
-        Request-scoped resources made while routing are cleaned up before the
-        response is returned; a failed cleanup turns the answer into a 500.
+    def _request(self, environ: dict[str, Any], holder: list[Any], params: Mapping[str, Any]) -> Any:
+        """The request's Request object, built on first use."""
+        request = holder[2]
+        if request is None:
+            request = holder[2] = self.request_type(environ)
+            request.request_id = next(self._request_ids)
+        request.path_params = params
+        return request
+
+    def _dispatch(self, environ: dict[str, Any], holder: list[Any]) -> Any:
+        """Route, then clean up request-scoped resources.
+
+        A failed cleanup turns the answer into a 500: the client is not told
+        about a success that did not (fully) happen.
         """
         state = DispatchState()
-        holder: list[Any] = [None, None]  # [RequestResources or None, failure or None]
         try:
-            response, params = self._route_request(request, state, holder)
+            response, params = self._route_request(environ, state, holder)
         except RerouteWSGI:
             if holder[0] is not None:
                 holder[0].close(None)
@@ -355,14 +369,21 @@ class Application:
                 failure = response  # an error answer, even returned, is a failed request
             cleanup_error = holder[0].close(failure)
             if cleanup_error is not None:
+                request = self._request(environ, holder, params)
                 error = self.error_handler.uncaught_to_response(
                     _error=cleanup_error, _application=self, _route=None, request=request)
                 response = self._render_error(error, request, state, params)
         return response
 
-    def _route_request(self, request: Any, state: DispatchState, holder: list[Any]) -> tuple[Any, Mapping[str, Any]]:
-        path = request.path
-        method = request.method
+    def _route_request(self, environ: dict[str, Any], state: DispatchState,
+                       holder: list[Any]) -> tuple[Any, Mapping[str, Any]]:
+        request = holder[2]
+        if request is not None:
+            path, method = request.path, request.method
+        else:
+            # Exactly what werkzeug's Request computes, without building one.
+            path = "/" + (environ.get("PATH_INFO") or "").encode("latin1").decode(errors="replace").lstrip("/")
+            method = environ.get("REQUEST_METHOD", "GET").upper()
         params: dict[str, Any] = {}
         for route in self._index.candidates(path):
             matched = route.match_path(path)
@@ -373,19 +394,21 @@ class Application:
                 state.allowed_methods.update(route.methods)
                 continue
             params = matched
-            request.path_params = params
             chain = route._execute
             if route.is_branch and route.slash_mode != S_REWRITE:
                 if normalize_path(path, True) != path:
                     if route.slash_mode == S_STRICT:
                         state.add_exception(self.error_handler.not_found_type(
-                            request=request, application=self, source_route=route))
+                            request=self._request(environ, holder, params), application=self,
+                            source_route=route))
                         continue
                     chain = route._redirect_chain
             holder[1] = None
             try:
                 if route._lazy is not None and holder[0] is None:
                     holder[0] = RequestResources()
+                request = (self._request(environ, holder, params)
+                           if route.needs_request or chain is not route._execute else None)
                 ret = chain(route.make_scope(params, request, state, holder[0]))
                 if not isinstance(ret, Response):
                     raise TypeError(
@@ -400,7 +423,8 @@ class Application:
             except Exception as exc:  # uncaught: the error handler decides (F5)
                 holder[1] = exc
                 ret = self.error_handler.uncaught_to_response(
-                    _error=exc, _application=self, _route=route, request=request, **params)
+                    _error=exc, _application=self, _route=route,
+                    request=self._request(environ, holder, params), **params)
             if isinstance(ret, HTTPException):
                 if ret.source_route is None:
                     ret.source_route = route
@@ -409,7 +433,7 @@ class Application:
                 if not ret.is_breaking and route is not self._null_route:
                     state.add_exception(ret)
                     continue
-                return self._render_error(ret, request, state, params), params
+                return self._render_error(ret, self._request(environ, holder, params), state, params), params
             return ret, params
         raise AssertionError("unreachable: the null route matches every path")  # pragma: no cover
 

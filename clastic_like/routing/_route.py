@@ -251,7 +251,11 @@ class BoundRoute:
             used |= redirect_chain.used
         # Request-scoped resources this route's chains may read, compiled now
         # so their factories' arguments are checked at construction.
-        self._lazy = _compile_request_scoped(effective_resources, used, origins, where)
+        self._lazy, factory_used = _compile_request_scoped(effective_resources, used, origins, where)
+        # Whether serving this route needs a Request object at all: building
+        # one is skipped when no function in the chain (or the slash
+        # redirect, or a request-scoped factory) asks for it.
+        self.needs_request = "request" in self.chain.used or "request" in factory_used
 
         # -- render_error (C6) --------------------------------------------------
         if rebind_render_error and unbound.render_error is None:
@@ -318,7 +322,8 @@ class BoundRoute:
         else:
             assert resources is not None
             scope = LazyScope(url_params, self._lazy, resources)
-        scope["request"] = request
+        if request is not None:
+            scope["request"] = request
         scope["_dispatch_state"] = dispatch_state
         return scope
 
@@ -393,7 +398,7 @@ class BoundRoute:
 
 def _compile_request_scoped(
     resources: Mapping[str, Any], used: Iterable[str], origins: Origins, where: str
-) -> Optional[dict[str, tuple[Callable[[Any], Any], bool]]]:
+) -> tuple[Optional[dict[str, tuple[Callable[[Any], Any], bool]]], set[str]]:
     """Compile the factories of the request-scoped resources a route reads.
 
     Only resources some function of the route asks for (directly or through
@@ -403,8 +408,9 @@ def _compile_request_scoped(
     built-ins ``request``, ``_application``, ``_route``, ``_dispatch_state``.
     """
     lazy = {name: value for name, value in resources.items() if isinstance(value, RequestScoped)}
+    factory_used: set[str] = set()
     if not lazy:
-        return None
+        return None, factory_used
     factory_origins = Origins(
         labels={k: v for k, v in origins.labels.items() if not v.startswith("provided by")},
         dynamic=set(origins.dynamic),
@@ -420,9 +426,10 @@ def _compile_request_scoped(
         step, sources = compile_injected_call(
             info, factory_origins, f"request-scoped resource {name!r} factory", where)
         compiled[name] = (step, lazy[name].is_generator)
+        factory_used.update(sources)
         pending.extend(arg for arg in sources if arg in lazy)
     _check_acyclic(compiled, lazy, where)
-    return compiled or None
+    return compiled or None, factory_used
 
 
 def _check_acyclic(compiled: Mapping[str, Any], lazy: Mapping[str, RequestScoped], where: str) -> None:

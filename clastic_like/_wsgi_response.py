@@ -1,0 +1,64 @@
+"""Handing a Response to the WSGI server, with a fast path for the common case.
+
+Werkzeug's ``Response.__call__`` copies the headers, scans them for
+``Location``/``Content-Location``/``Content-Length``, and wraps the body in a
+``ClosingIterator``.  For the usual response (a buffered body of bytes, a
+status that has a body, a non-HEAD request, no Location headers, nothing
+registered with ``call_on_close``) every one of those steps is a no-op, and
+:func:`to_wsgi` sends the same status, header list and bytes directly.
+Anything else goes through Werkzeug unchanged.  ``tests/test_wsgi_response.py``
+checks the two paths agree.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable
+
+from werkzeug.wrappers import Response
+
+__all__ = ["to_wsgi"]
+
+_CALL = Response.__call__
+_GET_WSGI_RESPONSE = Response.get_wsgi_response
+_GET_WSGI_HEADERS = Response.get_wsgi_headers
+_GET_APP_ITER = Response.get_app_iter
+_NO_BODY = (204, 304)
+_REWRITTEN = ("location", "content-location")
+
+
+def _is_plain(cls: type) -> bool:
+    """True when ``cls`` does not customise how it becomes a WSGI response."""
+    return (
+        cls.__call__ is _CALL
+        and cls.get_wsgi_response is _GET_WSGI_RESPONSE
+        and cls.get_wsgi_headers is _GET_WSGI_HEADERS
+        and cls.get_app_iter is _GET_APP_ITER
+    )
+
+
+def to_wsgi(response: Any, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    """Send ``response`` to ``start_response``; return the body iterable."""
+    body = getattr(response, "response", None)
+    if (
+        type(body) is list
+        and not response.direct_passthrough
+        and not response._on_close
+        and 200 <= response._status_code
+        and response._status_code not in _NO_BODY
+        and environ.get("REQUEST_METHOD") != "HEAD"
+        and _is_plain(type(response))
+    ):
+        headers = response.headers.to_wsgi_list()
+        has_length = False
+        for key, _ in headers:
+            lowered = key.lower()
+            if lowered in _REWRITTEN:
+                break  # Werkzeug would IRI-encode these: let it
+            if lowered == "content-length":
+                has_length = True
+        else:
+            if all(type(chunk) is bytes for chunk in body):
+                if not has_length and response.automatically_set_content_length:
+                    headers.append(("Content-Length", str(sum(map(len, body)))))
+                start_response(response._status, headers)
+                return body
+    return response(environ, start_response)
