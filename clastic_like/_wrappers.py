@@ -10,21 +10,97 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from werkzeug.datastructures import Headers
 from werkzeug.utils import cached_property
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as Response
 
-__all__ = ["Request", "Response"]
+__all__ = ["Request", "Response", "make_response"]
+
+
+# The attributes Werkzeug's Request.__init__ computes from the environ.
+_PARSED_ON_DEMAND = frozenset(
+    ["method", "scheme", "server", "root_path", "path", "query_string", "headers", "remote_addr"]
+)
 
 
 class Request(_WerkzeugRequest):
-    """Werkzeug's request plus ``request_id``, ``request_guid`` and ``path_params``."""
+    """Werkzeug's request plus ``request_id``, ``request_guid`` and ``path_params``.
+
+    Construction only stores the environ: Werkzeug's parsing of it (method,
+    path, headers, ...) happens the first time one of those attributes is
+    read, so an endpoint that takes ``request`` but does not use it costs
+    almost nothing.  Everything else behaves exactly like Werkzeug's Request.
+    """
 
     request_id: int = 0
     path_params: dict[str, Any] = {}
+
+    def __init__(self, environ: Any, populate_request: bool = True, shallow: bool = False) -> None:
+        self.environ = environ
+        self.shallow = shallow
+        if populate_request and not shallow:
+            environ["werkzeug.request"] = self
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when normal lookup fails, i.e. before parsing.
+        if name in _PARSED_ON_DEMAND and "environ" in self.__dict__:
+            _WerkzeugRequest.__init__(self, self.environ, populate_request=False, shallow=self.shallow)
+            return self.__dict__[name]
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @cached_property
     def request_guid(self) -> str:
         # Random rather than derived from a process-wide salt (Clastic): no
         # module state, and unique across processes and restarts.
         return uuid.uuid4().hex[:24]
+
+
+def _make_headers(items: list[tuple[str, str]]) -> Headers:
+    headers = Headers()
+    headers._list = items  # already-validated str pairs: skip Headers' per-item checks
+    return headers
+
+
+def _probe_fast_response() -> bool:
+    """Does Werkzeug build a Response the way :func:`make_response` assumes?
+
+    Checked once at import against the installed Werkzeug, so a future
+    change in its internals disables the shortcut instead of breaking it.
+    """
+    try:
+        slow = Response(b"probe", content_type="text/plain; charset=utf-8")
+        fast = _fast_response(b"probe", "text/plain; charset=utf-8")
+        return (
+            vars(slow).keys() == vars(fast).keys()
+            and slow.headers.to_wsgi_list() == fast.headers.to_wsgi_list()
+            and all(getattr(slow, k) == getattr(fast, k) for k in vars(slow) if k != "headers")
+        )
+    except Exception:  # pragma: no cover - only on an incompatible Werkzeug
+        return False
+
+
+def _fast_response(body: bytes, content_type: str) -> Response:
+    resp = Response.__new__(Response)
+    resp.headers = _make_headers([("Content-Type", content_type), ("Content-Length", str(len(body)))])
+    resp._status = "200 OK"
+    resp._status_code = 200
+    resp.direct_passthrough = False
+    resp._on_close = []
+    resp.response = [body]
+    return resp
+
+
+_FAST = _probe_fast_response()
+
+
+def make_response(body: bytes, content_type: str) -> Response:
+    """A 200 Response with ``body`` and a full ``Content-Type`` value.
+
+    Equivalent to ``Response(body, content_type=content_type)``, minus
+    Werkzeug's general-purpose argument handling (renderers call this once
+    per request).
+    """
+    if _FAST:
+        return _fast_response(body, content_type)
+    return Response(body, content_type=content_type)  # pragma: no cover

@@ -45,7 +45,7 @@ def to_wsgi(response: Any, environ: dict[str, Any], start_response: Callable[...
         and 200 <= response._status_code
         and response._status_code not in _NO_BODY
         and environ.get("REQUEST_METHOD") != "HEAD"
-        and _is_plain(type(response))
+        and (type(response) is Response or _is_plain(type(response)))
     ):
         headers = response.headers.to_wsgi_list()
         has_length = False

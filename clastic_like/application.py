@@ -26,7 +26,7 @@ from .resources import RequestResources
 from ._wsgi_response import to_wsgi
 from .routing._converters import make_converters
 from .routing._index import RouteIndex, first_literal
-from .routing._pattern import S_REDIRECT, S_REWRITE, S_STRICT, normalize_path
+from .routing._pattern import S_REDIRECT, S_REWRITE, S_STRICT
 from .routing._route import RESERVED_ARGS, BoundRoute, NullRoute, Route, check_slash_mode
 
 __all__ = [
@@ -396,7 +396,8 @@ class Application:
             params = matched
             chain = route._execute
             if route.is_branch and route.slash_mode != S_REWRITE:
-                if normalize_path(path, True) != path:
+                # Canonical branch paths end with one "/" and have no "//".
+                if path[-1] != "/" or "//" in path:
                     if route.slash_mode == S_STRICT:
                         state.add_exception(self.error_handler.not_found_type(
                             request=self._request(environ, holder, params), application=self,

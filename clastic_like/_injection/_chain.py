@@ -147,6 +147,27 @@ def _resolve(
     return {a: origins.labels[a] for a in args if a in origins.labels}
 
 
+def _kwargs(sources: Mapping[str, str], origins: Origins, namespace: dict[str, Any], tag: str,
+            local: Optional[Mapping[str, str]] = None) -> list[str]:
+    """Keyword-argument expressions reading each source: scope, constant or local."""
+    out = []
+    for i, arg in enumerate(sources):
+        if local and arg in local:
+            out.append(f"{arg}={local[arg]}")
+        elif arg in origins.dynamic:
+            out.append(f"{arg}=_cl_s[{arg!r}]")
+        else:
+            name = f"_cl_{tag}{i}"
+            namespace[name] = origins.statics[arg]
+            out.append(f"{arg}={name}")
+    return out
+
+
+def _exec(lines: list[str], namespace: dict[str, Any], label: str) -> Step:
+    exec(compile("\n".join(lines), f"<clastic_like chain for {label}>", "exec"), namespace)
+    return namespace["_cl_step"]
+
+
 def _generate(
     func: Callable[..., Any],
     sources: Mapping[str, str],
@@ -161,13 +182,7 @@ def _generate(
     scope and continues with ``inner``.
     """
     namespace: dict[str, Any] = {"_cl_func": func, "_cl_inner": inner}
-    kwargs = []
-    for i, arg in enumerate(sources):
-        if arg in origins.dynamic:
-            kwargs.append(f"{arg}=_cl_s[{arg!r}]")
-        else:
-            namespace[f"_cl_c{i}"] = origins.statics[arg]
-            kwargs.append(f"{arg}=_cl_c{i}")
+    kwargs = _kwargs(sources, origins, namespace, "c")
     lines = ["def _cl_step(_cl_s):"]
     if next_provides is None:
         lines.append(f"    return _cl_func({', '.join(kwargs)})")
@@ -177,9 +192,29 @@ def _generate(
             lines.append(f"        _cl_s[{name!r}] = {name}")
         lines.append("        return _cl_inner(_cl_s)")
         lines.append(f"    return _cl_func({', '.join(['next'] + kwargs)})")
-    source = "\n".join(lines)
-    exec(compile(source, f"<clastic_like chain for {getattr(func, '__qualname__', 'callable')}>", "exec"), namespace)
-    return namespace["_cl_step"]
+    return _exec(lines, namespace, getattr(func, "__qualname__", "callable"))
+
+
+def _generate_endpoint_and_render(
+    endpoint: Callable[..., Any], ep_sources: Mapping[str, str], ep_origins: Origins,
+    render: Callable[..., Any], r_sources: Mapping[str, str], r_origins: Origins, response_type: type,
+) -> Step:
+    """One step for "endpoint, then render unless it returned a Response".
+
+    Used when no endpoint or render hooks sit between the two, which is the
+    common case; the result is the same as chaining two steps, minus a call.
+    """
+    namespace: dict[str, Any] = {"_cl_ep": endpoint, "_cl_render": render, "_cl_resp": response_type}
+    ep_kwargs = _kwargs(ep_sources, ep_origins, namespace, "e")
+    r_kwargs = _kwargs(r_sources, r_origins, namespace, "r", local={"context": "_cl_result"})
+    lines = [
+        "def _cl_step(_cl_s):",
+        f"    _cl_result = _cl_ep({', '.join(ep_kwargs)})",
+        "    if isinstance(_cl_result, _cl_resp):",
+        "        return _cl_result",
+    ]
+    lines.append(f"    return _cl_render({', '.join(r_kwargs)})")
+    return _exec(lines, namespace, getattr(endpoint, "__qualname__", "callable"))
 
 
 def compile_injected_call(
@@ -252,6 +287,12 @@ def compile_chain(
         r_sources = plan(r_info, render_avail, "render", False)
 
     # -- generate, innermost first -------------------------------------------
+    if not ep_hooks and not r_hooks and render is not None and r_sources is not None:
+        step = _generate_endpoint_and_render(
+            endpoint, ep_sources, ep_avail, render, r_sources, render_avail, response_type)
+        for info, sources, provides, avail in reversed(req_hooks):
+            step = _generate(info.func, sources, avail, provides, step)
+        return CompiledChain(step, arg_sources, frozenset(used))
     endpoint_step: Step = _generate(endpoint, ep_sources, ep_avail, None, None)
     for info, sources, provides, avail in reversed(ep_hooks):
         endpoint_step = _generate(info.func, sources, avail, provides, endpoint_step)

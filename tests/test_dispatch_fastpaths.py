@@ -1,0 +1,63 @@
+"""Shortcuts in dispatch agree with the straightforward computations they replace."""
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+from werkzeug.test import EnvironBuilder
+from werkzeug.wrappers import Request as WerkzeugRequest
+from werkzeug.wrappers import Response
+
+from clastic_like import Request
+from clastic_like._wrappers import make_response
+from clastic_like.routing._pattern import normalize_path
+
+paths = st.text(alphabet="/ab.%", max_size=12).map(lambda p: "/" + p.lstrip("/"))
+
+
+@given(paths)
+def test_canonical_branch_check_matches_normalize_path(path):
+    """A path ending in one "/" without "//" is exactly a path normalize_path leaves unchanged."""
+    quick = path[-1] == "/" and "//" not in path
+    assert quick == (normalize_path(path, True) == path)
+
+
+@given(st.text(max_size=20), st.sampled_from(["GET", "post", "HEAD"]))
+def test_path_and_method_match_werkzeug(raw_path, method):
+    """The path and method dispatch computes from the environ equal Werkzeug's Request.path/.method."""
+    environ = {"PATH_INFO": raw_path.encode("utf-8").decode("latin1"), "REQUEST_METHOD": method,
+               "SERVER_NAME": "x", "SERVER_PORT": "80", "wsgi.url_scheme": "http"}
+    path = "/" + (environ.get("PATH_INFO") or "").encode("latin1").decode(errors="replace").lstrip("/")
+    request = WerkzeugRequest(environ)
+    assert (path, method.upper()) == (request.path, request.method)
+
+
+def test_lazy_request_parses_like_werkzeug():
+    """clastic_like's Request exposes the same parsed values as Werkzeug's, parsing on first use."""
+    environ = EnvironBuilder("/a/b?x=1", method="POST", headers={"X-Y": "z"},
+                             environ_base={"REMOTE_ADDR": "1.2.3.4"}).get_environ()
+    ours, theirs = Request(dict(environ)), WerkzeugRequest(dict(environ))
+    assert "path" not in vars(ours)
+    for name in ("method", "scheme", "server", "root_path", "path", "query_string", "remote_addr", "url"):
+        assert getattr(ours, name) == getattr(theirs, name)
+    assert ours.headers["X-Y"] == "z" and ours.args["x"] == "1"
+
+
+def test_lazy_request_unknown_attribute_is_attribute_error():
+    """A missing attribute on the lazy Request raises AttributeError, not a parse."""
+    request = Request({"PATH_INFO": "/"})
+    try:
+        request.no_such_thing
+    except AttributeError as exc:
+        assert "no_such_thing" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("expected AttributeError")
+
+
+@given(st.binary(max_size=40), st.sampled_from(["text/plain; charset=utf-8", "application/json"]))
+def test_make_response_equals_werkzeug_response(body, content_type):
+    """make_response builds a Response indistinguishable from Response(body, content_type=...)."""
+    fast, slow = make_response(body, content_type), Response(body, content_type=content_type)
+    assert (fast.status, fast.headers.to_wsgi_list(), fast.get_data()) == \
+        (slow.status, slow.headers.to_wsgi_list(), slow.get_data())
+    fast.headers["X-New"] = "1"
+    assert fast.headers.to_wsgi_list()[-1] == ("X-New", "1")
