@@ -1,5 +1,8 @@
 """Built-in renderers: JSON, JSONP and the type-sniffing ``render_basic``.
 
+(:class:`TabularRender`, the HTML branch of ``render_basic``, lives in
+:mod:`.tabular` and is re-exported here, where Clastic users import it from.)
+
 A render function receives the endpoint's return value as ``context`` (plus
 anything else it asks for, injected like an endpoint's arguments) and returns
 a Response.  It only runs when the endpoint did not already return one.
@@ -11,14 +14,14 @@ import decimal
 import json
 import re
 import uuid
-from collections.abc import Iterable, Mapping, Sized
-from html import escape
+from collections.abc import Iterable, Mapping, Set, Sized
 from typing import Any, Callable, Optional
 
 from boltons.tableutils import Table
 from werkzeug.wrappers import Response
 
 from ..errors import BadRequest
+from .tabular import TabularRender
 
 __all__ = [
     "ClasticJSONEncoder",
@@ -56,6 +59,15 @@ class ClasticJSONEncoder(json.JSONEncoder):
             return str(o)
         if dataclasses.is_dataclass(o) and not isinstance(o, type):
             return dataclasses.asdict(o)
+        if isinstance(o, Set):
+            # Sorted when possible, so the same set always encodes the same
+            # way (stable bodies, stable ETags).
+            items = list(o)
+            try:
+                items.sort()
+            except TypeError:
+                pass
+            return items
         if isinstance(o, Sized) and isinstance(o, Iterable):
             return list(o)
         for method in ("to_dict", "asdict", "isoformat"):
@@ -71,18 +83,30 @@ class JSONRender:
     """Render ``context`` as JSON (``application/json``).
 
     Strict by default: an unknown type is a ``TypeError`` (a 500);
-    ``dev_mode=True`` falls back to ``repr()``.
+    ``dev_mode=True`` falls back to ``repr()``.  ``streaming=True`` sends the
+    body as it is encoded (no ``Content-Length``).  ``encoding`` is kept for
+    Clastic's signature: the body is ASCII-escaped JSON, so it is valid in
+    any ASCII-compatible encoding and is sent as UTF-8.
     """
 
-    def __init__(self, dev_mode: bool = False, **kw: Any) -> None:
+    def __init__(self, streaming: bool = False, dev_mode: bool = False, encoding: str = "utf-8",
+                 **kw: Any) -> None:
+        self.streaming = streaming
         self.dev_mode = dev_mode
+        self.encoding = encoding
         self.encoder = ClasticJSONEncoder(dev_mode=dev_mode, **kw)
 
+    def encode(self, context: Any) -> Any:
+        """The JSON body: a string, or an iterator of chunks when streaming."""
+        if self.streaming:
+            return self.encoder.iterencode(context)
+        return self.encoder.encode(context)
+
     def __call__(self, context: Any) -> Response:
-        return Response(self.encoder.encode(context), mimetype="application/json")
+        return Response(self.encode(context), mimetype="application/json")
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(dev_mode={self.dev_mode!r})"
+        return f"{type(self).__name__}(streaming={self.streaming!r}, dev_mode={self.dev_mode!r})"
 
 
 _JS_IDENTIFIER_PATH = re.compile(r"^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)*$", re.ASCII)
@@ -109,37 +133,6 @@ class JSONPRender(JSONRender):
         return Response(f"{callback}({body});", mimetype="application/javascript")
 
 
-class TabularRender:
-    """An HTML page showing ``context`` as a table (boltons ``Table``)."""
-
-    def __init__(self, max_depth: int = 4, orientation: str = "auto", *, table_type: type = Table,
-                 with_metadata: bool = True) -> None:
-        self.max_depth = max_depth
-        self.orientation = orientation
-        self.table_type = table_type
-        self.with_metadata = with_metadata
-
-    def __call__(self, context: Any, _route: Any = None) -> Response:
-        if isinstance(context, self.table_type):
-            table = context
-        else:
-            table = self.table_type.from_data(context, max_depth=self.max_depth)
-        heading = ""
-        if _route is not None:
-            endpoint = _route.endpoint
-            name = escape(getattr(endpoint, "__qualname__", type(endpoint).__name__))
-            doc = escape((getattr(endpoint, "__doc__", None) or "").strip())
-            heading = f"<h2>{name}</h2>" + (f"<p>{doc}</p>" if doc else "")
-        html = table.to_html(orientation=self.orientation, with_metadata=self.with_metadata)
-        page = (
-            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><style>"
-            "body{font-family:sans-serif}table{border-collapse:collapse}"
-            "td,th{border:1px solid #ccc;padding:.2em .5em}</style></head><body>"
-            f"{heading}{html}</body></html>"
-        )
-        return Response(page, mimetype="text/html")
-
-
 class BasicRender:
     """Pick a representation from the type of ``context`` (Clastic's B1-B5).
 
@@ -147,7 +140,8 @@ class BasicRender:
     ``<html`` appears near the start, text otherwise.  Objects without a
     length: ``str(context)`` as text.  Dicts, lists and other sized values:
     ``?format=json|html``, else the best of HTML and JSON for ``Accept``, else
-    JSON.  An unknown ``?format=`` is a 400.
+    JSON.  An unknown ``?format=`` is a 400.  Negotiated responses carry
+    ``Vary: Accept``.
     """
 
     _formats = ("html", "json")
@@ -183,15 +177,21 @@ class BasicRender:
         fmt = request.args.get(self.qp_name)
         if fmt is not None:
             if fmt not in self._formats:
-                raise BadRequest(f"Unknown {self.qp_name}={fmt!r}; expected one of {list(self._formats)!r}.")
+                shown = fmt if len(fmt) <= 40 else fmt[:40] + "..."
+                raise BadRequest(f"Unknown {self.qp_name}={shown!r}; expected one of {list(self._formats)!r}.")
         elif request.headers.get("Accept"):
+            # Ties (a browser's "*/*") go to HTML, the first of self.mimetypes.
             best = request.accept_mimetypes.best_match(list(self.mimetypes))
             fmt = "html" if best == "text/html" else "json"
         else:
             fmt = "json"
         if fmt == "html":
-            return self.tabular_render(context=context, _route=_route)
-        return self.json_render(context)
+            response = self.tabular_render(context=context, _route=_route)
+        else:
+            response = self.json_render(context)
+        # The body depends on Accept: shared caches must key on it.
+        response.vary.add("Accept")
+        return response
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}()"
