@@ -1,55 +1,46 @@
 """Middleware providing values from the URL: query parameters and the script root."""
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable, Mapping, Union
+from typing import Any, Callable
 
+from ._params import ParamsArg, parse_param_spec, read_params
 from .core import Middleware
 
 __all__ = ["GetParamMiddleware", "ScriptRootMiddleware", "normalize_params"]
 
-ParamSpec = Union[str, Iterable[str], Mapping[str, type]]
 
-
-def normalize_params(params: ParamSpec, what: str) -> dict[str, Any]:
-    """Turn a name, names, or a name -> type mapping into {name: type or None}."""
-    if isinstance(params, str):
-        return {params: None}
-    if isinstance(params, Mapping):
-        out = {}
-        for name, typ in params.items():
-            if not isinstance(name, str) or not name.isidentifier():
-                raise TypeError(f"{what} names must be identifiers, not {name!r}.")
-            if not callable(typ):
-                raise TypeError(f"{what} expects a type (or converter callable) for {name!r}, not {typ!r}.")
-            out[name] = typ
-        return out
-    if params is None:
-        raise TypeError(f"{what} expects a name, names or a mapping of names to types, not None.")
-    out = {}
-    for name in params:
-        if not isinstance(name, str) or not name.isidentifier():
-            raise TypeError(f"{what} names must be identifiers, not {name!r}.")
-        out[name] = None
-    return out
+def normalize_params(params: ParamsArg, what: str) -> dict[str, Any]:
+    """Turn a name, names, or a name -> type mapping into ``{name: type or None}``."""
+    return {name: spec.convert for name, spec in parse_param_spec(params, what).items()}
 
 
 class GetParamMiddleware(Middleware):
     """Provide query-string parameters as injectable arguments.
 
     ``GetParamMiddleware({'limit': int, 'q': str})`` provides ``limit`` and
-    ``q``; a missing or unconvertible value is ``None`` (Clastic's GP1).
+    ``q``.  By default a missing or unconvertible value is ``None`` (Clastic's
+    GP1), or the default given as ``{'page': (int, 1)}``.  With
+    ``strict=True`` a missing parameter that has no default, or a value that
+    does not convert, answers 400 naming the parameter, so endpoints never
+    see a ``None`` they did not ask for.  ``bool`` parameters accept
+    ``1/0, true/false, yes/no, on/off``.
     """
 
-    def __init__(self, params: ParamSpec) -> None:
-        self.params = normalize_params(params, "GetParamMiddleware")
-        self.provides = tuple(self.params)
+    def __init__(self, params: ParamsArg, strict: bool = False) -> None:
+        if not isinstance(strict, bool):
+            raise TypeError(f"GetParamMiddleware strict must be True or False, not {strict!r}.")
+        self.specs = parse_param_spec(params, "GetParamMiddleware")
+        # {name: converter or None}, the shape Clastic exposed.
+        self.params = {name: spec.convert for name, spec in self.specs.items()}
+        self.strict = strict
+        self.provides = tuple(self.specs)
 
     def request(self, next: Callable[..., Any], request: Any) -> Any:
-        args = request.args
-        return next(**{name: args.get(name, None, typ) for name, typ in self.params.items()})
+        return next(**read_params(request.args, self.specs, self.strict, "Query parameter"))
 
     def __repr__(self) -> str:
-        return f"GetParamMiddleware({self.params!r})"
+        strict = ", strict=True" if self.strict else ""
+        return f"GetParamMiddleware({self.params!r}{strict})"
 
 
 class ScriptRootMiddleware(Middleware):
@@ -61,3 +52,6 @@ class ScriptRootMiddleware(Middleware):
 
     def request(self, next: Callable[..., Any], request: Any) -> Any:
         return next(**{self.provided_name: request.script_root.rstrip("/")})
+
+    def __repr__(self) -> str:
+        return f"ScriptRootMiddleware(provided_name={self.provided_name!r})"
