@@ -460,16 +460,17 @@ class Application:
 
     def serve(self, address: str = "127.0.0.1", port: int = 5000, use_reloader: bool = True,
               use_debugger: Optional[bool] = None, threaded: bool = True, **kw: Any) -> None:
-        """Run Werkzeug's development server (not for production)."""
-        from werkzeug.serving import run_simple
+        """Run Werkzeug's development server on this application (never for production).
 
-        if use_debugger is None:
-            use_debugger = self.debug
-        if use_debugger:
-            # The interactive debugger must see exceptions to be useful.
-            self.error_handler.reraise_uncaught = True
-        run_simple(address, port, self, use_reloader=use_reloader, use_debugger=use_debugger,
-                   threaded=threaded, **kw)
+        ``use_debugger=None`` follows ``debug``; with the debugger on, the
+        error handler re-raises uncaught exceptions so Werkzeug's interactive
+        debugger receives them.  Other keyword arguments go to
+        ``werkzeug.serving.run_simple``.  See :mod:`clastic_like.server`.
+        """
+        from .server import run_app  # late: the server module imports this one
+
+        run_app(self, address, port, use_reloader=use_reloader, use_debugger=use_debugger,
+                threaded=threaded, **kw)
 
     def __repr__(self) -> str:
         return (f"<{type(self).__name__} routes_count={len(self.routes)} resources_keys={sorted(self.resources)!r}"

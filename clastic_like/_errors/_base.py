@@ -1,0 +1,153 @@
+"""The base class of every HTTP error: an exception that is also its own response.
+
+An :class:`HTTPException` can be raised or returned from an endpoint or a
+middleware; either way it becomes the response (Clastic's E1-E6).  Its data
+(:meth:`HTTPException.to_dict`) is serialised as text, HTML, JSON or XML by
+:meth:`HTTPException.adapt`; which one the client gets is negotiated by the
+error handler.
+"""
+from __future__ import annotations
+
+import json
+from html import escape as html_escape
+from typing import Any, Optional
+
+from werkzeug.wrappers import Response
+
+from ._negotiate import CHARSET_MIMES, DEFAULT_MIME, MIME_SUPPORT_MAP
+from ._text import middle_truncate, to_xml_elements
+
+__all__ = ["HTTPException", "check_status_code"]
+
+
+def check_status_code(code: Any, owner: str) -> int:
+    """Refuse a status that cannot be sent, at construction rather than mid-response."""
+    if isinstance(code, bool) or not isinstance(code, int) or not 100 <= code <= 599:
+        raise ValueError(f"{owner}: code must be an HTTP status between 100 and 599, not {code!r}.")
+    return code
+
+
+class HTTPException(Response, Exception):
+    """An HTTP error: raise it or return it; it is its own response.
+
+    ``detail`` explains this occurrence (defaults to the class's general
+    explanation); ``message`` is the short status text; ``error_type`` an
+    optional identifier or URL for the kind of problem.  With
+    ``is_breaking=False`` routing continues with later routes instead of
+    answering with this error (Clastic's F6).  Unknown keyword arguments are
+    accepted and ignored, as in Clastic (E2), so that subclasses and callers
+    share one calling convention.
+    """
+
+    code: int = 500
+    message: str = "HTTP error"
+    detail: Any = "An HTTP error occurred."
+
+    def __init__(
+        self,
+        detail: Any = None,
+        *,
+        message: Optional[str] = None,
+        code: Optional[int] = None,
+        error_type: Optional[str] = None,
+        is_breaking: bool = True,
+        source_route: Any = None,
+        headers: Any = None,
+        mimetype: Optional[str] = None,
+        content_type: Optional[str] = None,
+        **kw: Any,
+    ) -> None:
+        if detail is not None:
+            self.detail = detail
+        if message is not None:
+            self.message = message
+        if code is not None:
+            self.code = code
+        check_status_code(self.code, type(self).__name__)
+        self.error_type = error_type
+        self.is_breaking = is_breaking
+        self.source_route = source_route
+        Response.__init__(self, status=self.code, headers=headers)
+        Exception.__init__(self, self.detail)
+        self.adapt(content_type or mimetype)
+
+    # -- data -------------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """The error as plain data: what the JSON and XML forms show (E3)."""
+        return {
+            "code": self.code,
+            "message": self.message,
+            "detail": self.detail,
+            "error_type": self.error_type,
+        }
+
+    def to_escaped_dict(self) -> dict[str, Any]:
+        """:meth:`to_dict` with every value HTML-escaped (``None`` kept)."""
+        return {k: html_escape(str(v)) if v is not None else None for k, v in self.to_dict().items()}
+
+    # -- serialisations (E3) ------------------------------------------------------
+    def to_text(self) -> str:
+        lines = [f"{self.code} - {self.message}", "", str(self.detail)]
+        if self.error_type:
+            lines += ["", f"Error type: {self.error_type}"]
+        return "\n".join(lines) + "\n"
+
+    def to_html(self) -> str:
+        d = self.to_escaped_dict()
+        parts = [
+            "<!DOCTYPE html>",
+            '<html><head><meta charset="utf-8">',
+            f"<title>{d['code']} - {d['message']}</title></head>",
+            f"<body><h1>{d['message']}</h1>",
+            f"<p>{d['detail']}</p>",
+        ]
+        if self.error_type:
+            if str(self.error_type).startswith(("http://", "https://")):
+                parts.append(f'<p>Error type: <a href="{d["error_type"]}">{d["error_type"]}</a></p>')
+            else:
+                parts.append(f"<p>Error type: {d['error_type']}</p>")
+        parts.append("</body></html>")
+        return "\n".join(parts) + "\n"
+
+    def to_json(self, indent: int = 2, sort_keys: bool = True, skipkeys: bool = True) -> str:
+        # default=repr: a detail holding an arbitrary object still serialises.
+        return json.dumps(self.to_dict(), indent=indent, sort_keys=sort_keys, skipkeys=skipkeys,
+                          ensure_ascii=False, default=repr)
+
+    def to_xml(self) -> str:
+        return '<?xml version="1.0" encoding="utf-8"?>\n' + to_xml_elements(self.to_dict(), "http_error") + "\n"
+
+    def adapt(self, mimetype: Optional[str] = None) -> "HTTPException":
+        """Set the body and ``Content-Type`` to one format, and return ``self`` (E4).
+
+        Known: ``text/html``, ``application/json``, ``text/plain`` and
+        ``application/xml`` (parameters such as ``; charset=`` are ignored);
+        anything else, including ``None``, is text.
+        """
+        mimetype = (mimetype or "").split(";")[0].strip().lower()
+        fmt = MIME_SUPPORT_MAP.get(mimetype)
+        if fmt is None:
+            mimetype, fmt = DEFAULT_MIME, "text"
+        body = getattr(self, "to_" + fmt)()
+        self.set_data(body)
+        self.content_type = f"{mimetype}; charset=utf-8" if mimetype in CHARSET_MIMES else mimetype
+        return self
+
+    def transcribe(self, request: Any) -> None:
+        """Kept for Clastic compatibility, where it is an unused hook; does nothing."""
+        return None
+
+    # -- Python protocol (E6) --------------------------------------------------------
+    def __str__(self) -> str:
+        detail = self.detail
+        if not detail:
+            return str(self.message)
+        text = detail if isinstance(detail, str) else repr(detail)
+        return middle_truncate(text)
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(message={self.message!r})"
+
+    # Response defines no __eq__, but be explicit: errors are compared and
+    # hashed by identity, e.g. in a DispatchState's list of deferred errors.
+    __hash__ = object.__hash__
