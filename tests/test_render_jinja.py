@@ -132,6 +132,25 @@ def test_missing_included_template_fails_at_construction(templates):
         Application([('/', lambda: {}, 'includes_missing.html')], render_factory=Jinja2RenderFactory(templates))
 
 
+@pytest.mark.parametrize('source', [
+    '{% include "nope.html" ignore missing %}ok',
+    '{% include ["nope.html", "there.html"] %}',
+    '{% include name %}',
+    '{% extends layout %}',
+])
+def test_optional_or_dynamic_references_are_allowed(source):
+    """Includes Jinja2 allows to be missing (``ignore missing``, lists with one existing, computed names) pass bind."""
+    factory = Jinja2RenderFactory(loader=jinja2.DictLoader({'page.html': source, 'there.html': 'x'}))
+    assert factory('page.html').template_name == 'page.html'
+
+
+def test_include_list_with_none_existing_fails_at_construction():
+    """A literal include list where no template exists fails bind, naming the alternatives."""
+    factory = Jinja2RenderFactory(loader=jinja2.DictLoader({'page.html': '{% include ["a.html", "b.html"] %}'}))
+    with pytest.raises(jinja2.TemplateNotFound, match="'a.html' or 'b.html'"):
+        factory('page.html')
+
+
 def test_template_syntax_error_fails_at_construction(tmp_path):
     """RF1: a template that does not compile fails construction with its file and line."""
     (tmp_path / 'bad.html').write_text('ok\n{% if %}\n', encoding='utf-8')

@@ -499,3 +499,20 @@ def test_static_file_route_unchecked_missing_is_non_breaking_404(tmp_path, heade
     assert get(app.get_local_client(), '/f', headers=headers).data == b'later'
     alone = Application([StaticFileRoute('/f', tmp_path / 'nope', check_file=False)])
     assert get(alone.get_local_client(), '/f', headers=headers).status_code == 404
+
+
+# -- SF6: Clastic's own test cases ------------------------------------------------------------------------
+
+@pytest.mark.parametrize('path, status', [
+    ('/static/code.py', 200),
+    ('/static/does_not_exist.txt', 404),
+    ('/static/../core.py', 403),
+    ('/static/sub/../../core.py', 403),
+    ('/static//etc/hosts', 404),
+])
+def test_clastic_static_cases(client, path, status):
+    """SF6: .py is served, missing is 404, parent escapes are 403; ``//etc/hosts`` stays under the root (404, changed)."""
+    resp = get(client, path)
+    assert resp.status_code == status
+    if status == 200:
+        assert resp.mimetype in ('text/x-python', 'text/plain')

@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from typing import Any, Callable, Iterable, Optional, Union
 
 import jinja2
-import jinja2.meta
+import jinja2.nodes
 from werkzeug.wrappers import Response
 
 __all__ = [
@@ -83,6 +83,26 @@ def _check_callables(what: str, mapping: Optional[Mapping[str, Any]]) -> dict[st
         if not callable(func):
             raise TypeError(f"Jinja2RenderFactory {what}[{name!r}] must be callable, not {func!r}.")
     return dict(mapping)
+
+
+def _literal_references(ast: jinja2.nodes.Template) -> list[list[str]]:
+    """For each literal template reference: the names of which one must exist."""
+    nodes = jinja2.nodes
+    out: list[list[str]] = []
+    for node in ast.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
+        if isinstance(node, nodes.Include) and node.ignore_missing:
+            continue
+        target = node.template
+        if isinstance(target, nodes.Const) and isinstance(target.value, str):
+            out.append([target.value])
+        elif isinstance(target, nodes.Const) and isinstance(target.value, (list, tuple)):
+            names = [v for v in target.value if isinstance(v, str)]
+            if names and len(names) == len(target.value):
+                out.append(names)
+        elif isinstance(target, (nodes.List, nodes.Tuple)) and all(
+                isinstance(item, nodes.Const) and isinstance(item.value, str) for item in target.items):
+            out.append([item.value for item in target.items])
+    return out
 
 
 class Jinja2Render:
@@ -226,28 +246,38 @@ class Jinja2RenderFactory:
     def _check_references(self, template_name: str, trail: list[str]) -> None:
         """Fail now if an ``extends``/``include``/``import`` names a missing template.
 
-        Only literal names can be checked; names computed at render time are
-        left to Jinja2.
+        Only literal names can be checked; names computed at render time, an
+        ``include ... ignore missing`` and the alternatives of an
+        ``include [a, b]`` (one of which must exist) follow Jinja2's rules.
         """
+        if not getattr(self.loader, "has_source_access", True):
+            return  # e.g. a ModuleLoader of precompiled templates
         try:
             source, _, _ = self.loader.get_source(self.env, template_name)
-        except jinja2.TemplateNotFound:  # a loader that compiles without sources
+        except jinja2.TemplateNotFound:
             return
-        for ref in jinja2.meta.find_referenced_templates(self.env.parse(source)):
-            if ref is None or ref in trail:
-                continue
-            try:
-                self.env.get_template(ref)
-            except jinja2.TemplateNotFound:
+        for choices in _literal_references(self.env.parse(source)):
+            found = None
+            for name in choices:
+                try:
+                    self.env.get_template(name)
+                except jinja2.TemplateNotFound:
+                    continue
+                found = name
+                break
+            if found is None:
                 chain = " -> ".join(map(repr, trail))
+                wanted = choices[0] if len(choices) == 1 else " or ".join(map(repr, choices))
                 raise jinja2.TemplateNotFound(
-                    ref,
+                    choices[0],
                     message=(
-                        f"Jinja2RenderFactory: template {ref!r} (extended, included or imported by"
-                        f" {chain}) was not found in {self._describe_search()}."
+                        f"Jinja2RenderFactory: template {wanted if len(choices) > 1 else repr(wanted)}"
+                        f" (extended, included or imported by {chain}) was not found in"
+                        f" {self._describe_search()}."
                     ),
                 ) from None
-            self._check_references(ref, trail + [ref])
+            if found not in trail:
+                self._check_references(found, trail + [found])
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}({self._describe_search()})"
