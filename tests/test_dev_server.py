@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import http.client
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -22,10 +23,9 @@ import pytest
 
 import clastic_like.server as server
 from clastic_like import Application, render_basic
-from clastic_like.errors import ContextualErrorHandler, ErrorHandler, REPLErrorHandler
+from clastic_like.errors import ContextualErrorHandler, REPLErrorHandler
 from clastic_like.server import AppImportError, ImportTarget, load_app, parse_import_string, run_app, run_from_import_string
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 DEADLINE = 20.0
 
 GOOD_MODULE = '''
@@ -227,13 +227,8 @@ def test_load_app_factory(package):
 def test_load_app_explains_what_is_wrong(package, attr, message):
     """A MODULE:APP naming nothing usable is an AppImportError saying what was found and what to do."""
     module, _ = package.write('web', GOOD_MODULE)
-    with pytest.raises(AppImportError, match=re_escape(message.format(module=module))):
+    with pytest.raises(AppImportError, match=re.escape(message.format(module=module))):
         load_app(f'{module}:{attr}')
-
-
-def re_escape(text):
-    import re
-    return re.escape(text)
 
 
 def test_load_app_missing_module(package):
