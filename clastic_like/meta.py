@@ -33,6 +33,7 @@ from ._meta._system import get_host_info, get_proc_info, get_pyvm_info, utc_now_
 from .application import Application
 from .render.jinja import Jinja2RenderFactory
 from .render.simple import JSONRender
+from .routing import GET
 from .static import StaticApplication
 
 __all__ = [
@@ -194,8 +195,8 @@ class MetaApplication(Application):
         self.start_time = datetime.now(timezone.utc)
         self._start_monotonic = time.monotonic()
         routes: list[Any] = [
-            ("/", self.get_main, self._templates("meta/meta.html")),
-            ("/json/", self.get_json, JSONRender(dev_mode=True)),
+            GET("/", self.get_main, self._templates("meta/meta.html")),
+            GET("/json/", self.get_json, JSONRender(dev_mode=True)),
             ("/clastic_assets", StaticApplication(ASSETS_DIR)),
         ]
         for p in self.peripherals:

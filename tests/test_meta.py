@@ -353,3 +353,8 @@ def test_stats_panel_with_stats_middleware():
     row = next(r for r in rows if r['pattern'] == '/users/<user_id:int>')
     assert row['count'] == 1 and row['status'] == '200' and 'mean_ms' in row
     assert 'Request statistics' in client.get('/_meta/').get_data(as_text=True)
+
+
+def test_meta_pages_answer_get_only():
+    """The meta pages are read-only: POST is a 405."""
+    assert build().get_local_client().post('/_meta/json/').status_code == 405

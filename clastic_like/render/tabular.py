@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import inspect
 import re
-from collections.abc import Mapping, Sequence, Set
+from collections.abc import Sequence, Set
 from html import escape
-from typing import Any, Optional
+from typing import Any
 
 from boltons.tableutils import Table
 from werkzeug.wrappers import Response
@@ -79,7 +79,7 @@ def _plain_data(value: Any) -> Any:
     docstring; a list of the items (sorted when they sort) is what a reader
     expects.
     """
-    if isinstance(value, (Set, frozenset)) and not isinstance(value, Mapping):
+    if isinstance(value, Set):
         items = list(value)
         try:
             items.sort()
