@@ -2,12 +2,14 @@
 import io
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from werkzeug.test import EnvironBuilder, encode_multipart, run_wsgi_app
 
-from clastic_like import POST, Application, Response, render_basic
+from clastic_like import POST, Application, Response
+from clastic_like.errors import RequestEntityTooLarge
 from clastic_like.middleware import BodyLimitMiddleware, PostDataMiddleware
 from clastic_like.middleware.body_limit import LimitedInput
-from clastic_like.errors import RequestEntityTooLarge
 
 LIMIT = 100
 
@@ -154,6 +156,23 @@ def test_limited_input_readline_and_iteration():
     assert list(LimitedInput(io.BytesIO(b"a\nb\n"), 10)) == [b"a\n", b"b\n"]
     with pytest.raises(RequestEntityTooLarge):
         list(LimitedInput(io.BytesIO(b"line one\nline two\n"), 10))
+
+
+@given(data=st.binary(max_size=300), limit=st.integers(0, 300),
+       sizes=st.lists(st.one_of(st.none(), st.integers(-1, 80)), max_size=12))
+def test_limited_input_never_truncates(data, limit, sizes):
+    """Any mix of reads returns exactly the body when it fits, and raises 413 when it does not."""
+    stream = LimitedInput(io.BytesIO(data), limit)
+    out = b""
+    try:
+        for size in sizes:
+            out += stream.read(size)
+        out += stream.read()
+    except RequestEntityTooLarge:
+        assert len(data) > limit
+        assert len(out) <= limit
+    else:
+        assert len(data) <= limit and out == data
 
 
 @pytest.mark.parametrize("limit", [-1, 1.5, "100", None, True])

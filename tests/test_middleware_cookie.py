@@ -11,6 +11,8 @@ import json
 import secrets
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from itsdangerous import URLSafeSerializer
 
 from clastic_like import Application, NotFound, Redirector, render_basic
@@ -561,6 +563,31 @@ def test_unbound_middleware_explains_itself():
 def test_constants_keep_clastic_values():
     """CK2: SESSION, NEVER, NOW keep Clastic's values."""
     assert (SESSION, NEVER, NOW) == (0, "never", "now")
+
+
+_json = st.recursive(
+    st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
+    max_leaves=15,
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(data=st.dictionaries(st.text(min_size=1, max_size=10), _json, min_size=1, max_size=5))
+def test_any_json_session_round_trips(data):
+    """Whatever JSON data an endpoint stores comes back equal on the next request."""
+    def store(cookie):
+        cookie.update(data)
+        return "ok"
+
+    def dump(cookie):
+        return json.dumps(cookie, sort_keys=True)
+
+    app = Application([("/store", store, render_basic), ("/dump", dump, render_basic)],
+                      middlewares=[SignedCookieMiddleware(secret_key=SECRET)])
+    client = app.get_local_client()
+    client.get("/store")
+    assert json.loads(text(client.get("/dump"))) == data
 
 
 # -- JSONCookie ---------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from clastic_like import POST, Application, NotFound, Response, render_basic
+from clastic_like import POST, Application, NotFound, Response
 from clastic_like.middleware import SimpleProfileMiddleware
 
 
