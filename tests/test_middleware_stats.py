@@ -88,6 +88,14 @@ def test_hit_fields():
     assert hit == Hit(1_700_000_000.0, "/", "/", "200", pytest.approx(0.010), "text/plain")
 
 
+def test_long_paths_are_cut_in_samples():
+    """A hostile 100 KB path is stored cut short, so samples stay small."""
+    app, stats = make_app()
+    app.get_local_client().get("/" + "a" * 100_000)
+    hit, = [h for by_status in stats.route_hits.values() for res in by_status.values() for h in res]
+    assert hit.status_code == "404" and len(hit.url) < 300
+
+
 def test_summary_shape_and_values():
     """ST2: each status summary has count, mean, std_dev, mad, min, quantiles, max, last_hit, total_duration (ms)."""
     app, stats = make_app()

@@ -40,6 +40,9 @@ __all__ = [
 ]
 
 DEFAULT_CAP = 2 ** 14  # samples kept per route and status
+# Paths are kept in samples; cut them so long URLs (to a catch-all route or a
+# 404) cannot make each sample cost kilobytes.
+_MAX_URL = 256
 _QUANTILES = (0.25, 0.5, 0.75, 0.95, 0.99)
 
 Hit = namedtuple("Hit", "start_time url pattern status_code duration content_type")
@@ -186,7 +189,10 @@ class StatsMiddleware(Middleware):
             raise
         finally:
             duration = self.timer() - started
-            self.record(_route, Hit(start_time, request.path, _route.pattern, status, duration, mimetype))
+            url = request.path
+            if len(url) > _MAX_URL:
+                url = url[:_MAX_URL] + "..."
+            self.record(_route, Hit(start_time, url, _route.pattern, status, duration, mimetype))
 
     def snapshot(self) -> dict[str, dict[str, dict[str, Any]]]:
         """``{pattern: {status: summary}}`` (the ``route_stats`` of :func:`get_stats_dict`).
