@@ -41,6 +41,24 @@ from .utils import Redirector as Redirector
 
 __version__ = "0.1.0"
 
+# Clastic also exports these at the top level.  They pull in Jinja2 and the
+# meta/static machinery, so they are imported on first use (PEP 562) rather
+# than with every ``import clastic_like``.
+_LAZY = {
+    "MetaApplication": "clastic_like.meta",
+    "StaticApplication": "clastic_like.static",
+    "StaticFileRoute": "clastic_like.static",
+}
+
+
+def __getattr__(name: str) -> object:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'clastic_like' has no attribute {name!r}")
+    import importlib
+
+    return getattr(importlib.import_module(module), name)
+
 __all__ = [
     "Application", "SubApplication", "RerouteWSGI", "DispatchState",
     "Route", "GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS",
@@ -49,4 +67,5 @@ __all__ = [
     "render_basic", "render_json", "render_json_dev",
     "HTTPException", "BadRequest", "NotFound", "MethodNotAllowed", "InternalServerError",
     "Redirector", "Request", "Response", "redirect", "clastic_decorator",
+    "MetaApplication", "StaticApplication", "StaticFileRoute",
 ]

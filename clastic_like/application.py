@@ -19,6 +19,7 @@ from .errors import (
     ContextualErrorHandler,
     ErrorHandler,
     HTTPException,
+    logger,
     negotiate_error_mimetype,
 )
 from .middleware.core import check_middlewares
@@ -444,10 +445,16 @@ class Application:
         route = error.source_route if isinstance(error.source_route, BoundRoute) else self._null_route
         try:
             rendered = route.execute_error(request, error, state, **params)
+        except Exception:
+            # The client still gets the error, negotiated by the fallback;
+            # the broken renderer must not go unnoticed.
+            logger.exception("render_error of route %r failed rendering %r; using the default renderer",
+                             route.pattern, error)
+        else:
             if isinstance(rendered, Response):
                 return rendered
-        except Exception:
-            pass
+            logger.error("render_error of route %r returned %r, not a Response; using the default renderer",
+                         route.pattern, type(rendered).__name__)
         return default_render_error(request, error)
 
     # -- conveniences ---------------------------------------------------------

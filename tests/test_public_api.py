@@ -13,6 +13,7 @@ EXPECTED_ALL = {
     'render_basic', 'render_json', 'render_json_dev',
     'HTTPException', 'BadRequest', 'NotFound', 'MethodNotAllowed', 'InternalServerError',
     'Redirector', 'Request', 'Response', 'redirect', 'clastic_decorator',
+    'MetaApplication', 'StaticApplication', 'StaticFileRoute',
 }
 
 SUBMODULE_NAMES = [
@@ -44,6 +45,9 @@ SUBMODULE_NAMES = [
     ('clastic_like.errors', 'InternalServerError'),
     ('clastic_like.decorators', 'clastic_decorator'),
     ('clastic_like.utils', 'Redirector'),
+    ('clastic_like.meta', 'MetaApplication'),
+    ('clastic_like.static', 'StaticApplication'),
+    ('clastic_like.static', 'StaticFileRoute'),
 ]
 
 

@@ -203,7 +203,16 @@ class BoundRoute:
             for bound_app in reversed(self.bound_apps):
                 factory = bound_app.render_factory
                 if callable(factory):
-                    render, render_factory = factory(render_arg), factory
+                    try:
+                        render = factory(render_arg)
+                    except Exception as exc:
+                        # Keep the factory's own error type (e.g. a missing
+                        # template), but say which route asked for it.
+                        if hasattr(exc, "add_note"):
+                            exc.add_note(f"While binding route {self.pattern!r}: render factory"
+                                         f" {get_callable_name(factory)} failed for {render_arg!r}.")
+                        raise
+                    render_factory = factory
                     break
         self.render = render
         self.render_factory = render_factory
