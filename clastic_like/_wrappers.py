@@ -11,11 +11,13 @@ import uuid
 from typing import Any
 
 from werkzeug.datastructures import Headers
-from werkzeug.utils import cached_property
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as Response
 
-__all__ = ["Request", "Response", "make_response"]
+__all__ = ["Request", "Response", "make_response", "REQUEST_ID_ENVIRON_KEY"]
+
+# Where the request id lives in the WSGI environ (shared with RequestIdMiddleware).
+REQUEST_ID_ENVIRON_KEY = "clastic_like.request_id"
 
 
 # The attributes Werkzeug's Request.__init__ computes from the environ.
@@ -49,11 +51,18 @@ class Request(_WerkzeugRequest):
             return self.__dict__[name]
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
-    @cached_property
+    @property
     def request_guid(self) -> str:
-        # Random rather than derived from a process-wide salt (Clastic): no
-        # module state, and unique across processes and restarts.
-        return uuid.uuid4().hex[:24]
+        """The id of this request: the one ``RequestIdMiddleware`` accepted or
+        made (so logs, headers and error pages agree), else a random one.
+
+        Random rather than derived from a process-wide salt (Clastic): no
+        module state, and unique across processes and restarts.
+        """
+        guid = self.environ.get(REQUEST_ID_ENVIRON_KEY)
+        if not guid:
+            guid = self.environ[REQUEST_ID_ENVIRON_KEY] = uuid.uuid4().hex[:24]
+        return guid
 
 
 def _make_headers(items: list[tuple[str, str]]) -> Headers:

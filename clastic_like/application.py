@@ -12,6 +12,7 @@ from __future__ import annotations
 import itertools
 from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
+from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
 from werkzeug.test import Client
 
 from ._wrappers import Request, Response
@@ -22,6 +23,7 @@ from .errors import (
     logger,
     negotiate_error_mimetype,
 )
+from ._errors._werkzeug import from_werkzeug
 from .middleware.core import check_middlewares
 from .resources import RequestResources
 from ._wsgi_response import to_wsgi
@@ -422,6 +424,9 @@ class Application:
                 raise
             except HTTPException as exc:
                 ret = holder[1] = exc
+            except WerkzeugHTTPException as exc:  # raised while parsing the request
+                holder[1] = exc
+                ret = from_werkzeug(exc)
             except Exception as exc:  # uncaught: the error handler decides (F5)
                 holder[1] = exc
                 ret = self.error_handler.uncaught_to_response(

@@ -740,3 +740,45 @@ def test_render_factory_called_once_per_binding():
     client = app.get_local_client()
     assert [client.get('/').get_data(as_text=True) for _ in range(3)] == ['page:ctx'] * 3
     assert calls == ['page']
+
+
+@pytest.mark.parametrize('raised, status', [
+    ('RequestEntityTooLarge', 413), ('BadRequest', 400), ('UnsupportedMediaType', 415),
+    ('UnprocessableEntity', 422), ('Unauthorized', 401), ('TooManyRequests', 429),
+])
+def test_werkzeug_http_errors_become_clastic_errors(raised, status):
+    """A Werkzeug HTTP error raised inside a chain (e.g. by request parsing) is that 4xx, rendered like ours."""
+    import werkzeug.exceptions
+
+    def endpoint():
+        raise getattr(werkzeug.exceptions, raised)()
+
+    resp = Application([('/', endpoint, render_basic)]).get_local_client().get(
+        '/', headers={'Accept': 'application/json'})
+    assert resp.status_code == status and resp.get_json()['code'] == status
+
+
+def test_bad_json_body_is_a_400_not_a_500():
+    """request.get_json() on a malformed body answers 400 (Werkzeug's BadRequest converted)."""
+    def endpoint(request):
+        return request.get_json()
+
+    client = Application([('/', endpoint, render_basic)]).get_local_client()
+    resp = client.post('/', data='{not json', content_type='application/json')
+    assert resp.status_code == 400
+
+
+def test_oversize_form_is_a_413():
+    """A form body over the request's max_content_length answers 413, not 500."""
+    from clastic_like import Request
+
+    class SmallRequest(Request):
+        max_content_length = 10
+
+    def endpoint(request):
+        return dict(request.form)
+
+    app = Application([('/', endpoint, render_basic)])
+    app.request_type = SmallRequest
+    resp = app.get_local_client().post('/', data={'field': 'x' * 100})
+    assert resp.status_code == 413

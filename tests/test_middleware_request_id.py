@@ -140,3 +140,17 @@ def test_bad_configuration_fails_construction(kwargs, error, match):
 def test_is_valid_request_id(value, expected):
     """is_valid_request_id accepts only non-empty strings of safe characters."""
     assert is_valid_request_id(value) is expected
+
+
+def test_error_page_request_id_is_the_middleware_id():
+    """A 500's request id (body and log) is the id RequestIdMiddleware echoes in X-Request-ID."""
+    from clastic_like import Application, render_basic
+    from clastic_like.middleware.request_id import RequestIdMiddleware
+
+    def boom():
+        raise RuntimeError("x")
+
+    app = Application([("/", boom, render_basic)], middlewares=[RequestIdMiddleware()])
+    resp = app.get_local_client().get("/", headers={"X-Request-ID": "abc-123"})
+    assert resp.status_code == 500
+    assert resp.headers["X-Request-ID"] == "abc-123" and "abc-123" in resp.get_data(as_text=True)

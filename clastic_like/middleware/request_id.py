@@ -11,6 +11,7 @@ import re
 import uuid
 from typing import Any, Callable, Iterable, Optional
 
+from .._wrappers import REQUEST_ID_ENVIRON_KEY
 from ._headers import is_token, set_header
 from .core import Middleware
 
@@ -18,7 +19,7 @@ __all__ = ["RequestIdMiddleware", "ENVIRON_KEY", "is_valid_request_id"]
 
 # Where the id is kept in the WSGI environ, so other WSGI-level code (the
 # access log) can read it without depending on this middleware.
-ENVIRON_KEY = "clastic_like.request_id"
+ENVIRON_KEY = REQUEST_ID_ENVIRON_KEY  # Request.request_guid reads the same key
 
 _SAFE_CHARS = re.compile(r"[A-Za-z0-9._~:+/=-]+\Z")
 _MAX_LENGTH_LIMIT = 1024
