@@ -24,6 +24,7 @@ from .errors import (
     negotiate_error_mimetype,
 )
 from ._errors._werkzeug import from_werkzeug
+from ._injection._cache import BindCache
 from .middleware.core import check_middlewares
 from .resources import RequestResources
 from ._wsgi_response import to_wsgi
@@ -234,6 +235,7 @@ class Application:
         self.converters = make_converters(converters)
         self._request_ids = itertools.count(1)
         self.routes: list[BoundRoute] = []
+        self._bind_cache = BindCache()  # signatures and generated code, for this app only
         self._bound_mws: list[Any] = []
         self.error_handler: Any = None
         self.set_error_handler(error_handler)

@@ -21,6 +21,7 @@ import keyword
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
+from ._cache import BindCache
 from ._signature import CallableInfo, get_callable_info
 
 __all__ = [
@@ -100,7 +101,7 @@ class CompiledChain:
         return "request" in self.used
 
 
-def hook_info(mw: Any, hook_name: str) -> Optional[CallableInfo]:
+def hook_info(mw: Any, hook_name: str, cache: Optional[BindCache] = None) -> Optional[CallableInfo]:
     """Check one middleware hook (Clastic's C11) and return its info."""
     hook = getattr(mw, hook_name, None)
     if hook is None:
@@ -108,7 +109,7 @@ def hook_info(mw: Any, hook_name: str) -> Optional[CallableInfo]:
     mw_name = getattr(mw, "name", type(mw).__name__)
     if not callable(hook):
         raise TypeError(f"Expected {mw_name}.{hook_name} to be a function, not {hook!r}.")
-    info = get_callable_info(hook)
+    info = cache.info(hook) if cache is not None else get_callable_info(hook)
     if not info.args or info.args[0] != "next":
         raise TypeError(
             f"Middleware functions must take argument 'next' as the first parameter"
@@ -163,8 +164,13 @@ def _kwargs(sources: Mapping[str, str], origins: Origins, namespace: dict[str, A
     return out
 
 
-def _exec(lines: list[str], namespace: dict[str, Any], label: str) -> Step:
-    exec(compile("\n".join(lines), f"<clastic_like chain for {label}>", "exec"), namespace)
+def _exec(lines: list[str], namespace: dict[str, Any], label: str, cache: Optional[BindCache] = None) -> Step:
+    source = "\n".join(lines)
+    if cache is not None:
+        code = cache.code(source, label)
+    else:
+        code = compile(source, f"<clastic_like chain for {label}>", "exec")
+    exec(code, namespace)
     return namespace["_cl_step"]
 
 
@@ -174,6 +180,7 @@ def _generate(
     origins: Origins,
     next_provides: Optional[tuple[str, ...]],
     inner: Optional[Step],
+    cache: Optional[BindCache] = None,
 ) -> Step:
     """Generate ``step(scope)`` calling ``func`` with its resolved arguments.
 
@@ -192,12 +199,13 @@ def _generate(
             lines.append(f"        _cl_s[{name!r}] = {name}")
         lines.append("        return _cl_inner(_cl_s)")
         lines.append(f"    return _cl_func({', '.join(['next'] + kwargs)})")
-    return _exec(lines, namespace, getattr(func, "__qualname__", "callable"))
+    return _exec(lines, namespace, getattr(func, "__qualname__", "callable"), cache)
 
 
 def _generate_endpoint_and_render(
     endpoint: Callable[..., Any], ep_sources: Mapping[str, str], ep_origins: Origins,
     render: Callable[..., Any], r_sources: Mapping[str, str], r_origins: Origins, response_type: type,
+    cache: Optional[BindCache] = None,
 ) -> Step:
     """One step for "endpoint, then render unless it returned a Response".
 
@@ -214,17 +222,18 @@ def _generate_endpoint_and_render(
         "        return _cl_result",
     ]
     lines.append(f"    return _cl_render({', '.join(r_kwargs)})")
-    return _exec(lines, namespace, getattr(endpoint, "__qualname__", "callable"))
+    return _exec(lines, namespace, getattr(endpoint, "__qualname__", "callable"), cache)
 
 
 def compile_injected_call(
-    info: CallableInfo, origins: Origins, role: str, where: str, pass_all_to_var_kw: bool = False
+    info: CallableInfo, origins: Origins, role: str, where: str, pass_all_to_var_kw: bool = False,
+    cache: Optional[BindCache] = None,
 ) -> tuple[Step, dict[str, str]]:
     """Compile a plain injected call (no ``next``), e.g. for ``render_error``."""
     sources = _resolve(info, origins, False, role, where)
     if pass_all_to_var_kw and info.var_kw:
         sources = dict(origins.labels)
-    return _generate(info.func, sources, origins, None, None), sources
+    return _generate(info.func, sources, origins, None, None, cache), sources
 
 
 def compile_chain(
@@ -234,6 +243,7 @@ def compile_chain(
     origins: Origins,
     where: str,
     response_type: type,
+    cache: Optional[BindCache] = None,
 ) -> CompiledChain:
     """Compile request hooks -> endpoint hooks -> endpoint [-> render hooks -> render].
 
@@ -255,7 +265,7 @@ def compile_chain(
     req_avail = origins.copy()
     req_hooks = []
     for mw in middlewares:
-        info = hook_info(mw, "request")
+        info = hook_info(mw, "request", cache)
         provides = as_names(getattr(mw, "provides", ()), f"{_mw_name(mw)}.provides")
         if info is not None:
             req_hooks.append((info, plan(info, req_avail, f"middleware {_mw_name(mw)}.request", True), provides, req_avail.copy()))
@@ -264,47 +274,47 @@ def compile_chain(
     ep_avail = req_avail.copy()
     ep_hooks = []
     for mw in middlewares:
-        info = hook_info(mw, "endpoint")
+        info = hook_info(mw, "endpoint", cache)
         provides = as_names(getattr(mw, "endpoint_provides", ()), f"{_mw_name(mw)}.endpoint_provides")
         if info is not None:
             ep_hooks.append((info, plan(info, ep_avail, f"middleware {_mw_name(mw)}.endpoint", True), provides, ep_avail.copy()))
             ep_avail.add_dynamic(provides, f"provided by {_mw_name(mw)}.endpoint")
-    ep_info = get_callable_info(endpoint)
+    ep_info = cache.info(endpoint) if cache is not None else get_callable_info(endpoint)
     ep_sources = plan(ep_info, ep_avail, "endpoint", False)
 
     render_avail = req_avail.copy()
     render_avail.add_dynamic(("context",), "built-in")
     r_hooks = []
     for mw in middlewares:
-        info = hook_info(mw, "render")
+        info = hook_info(mw, "render", cache)
         provides = as_names(getattr(mw, "render_provides", ()), f"{_mw_name(mw)}.render_provides")
         if info is not None:
             r_hooks.append((info, plan(info, render_avail, f"middleware {_mw_name(mw)}.render", True), provides, render_avail.copy()))
             render_avail.add_dynamic(provides, f"provided by {_mw_name(mw)}.render")
     r_sources = None
     if render is not None:
-        r_info = get_callable_info(render)
+        r_info = cache.info(render) if cache is not None else get_callable_info(render)
         r_sources = plan(r_info, render_avail, "render", False)
 
     # -- generate, innermost first -------------------------------------------
     if not ep_hooks and not r_hooks and render is not None and r_sources is not None:
         step = _generate_endpoint_and_render(
-            endpoint, ep_sources, ep_avail, render, r_sources, render_avail, response_type)
+            endpoint, ep_sources, ep_avail, render, r_sources, render_avail, response_type, cache)
         for info, sources, provides, avail in reversed(req_hooks):
-            step = _generate(info.func, sources, avail, provides, step)
+            step = _generate(info.func, sources, avail, provides, step, cache)
         return CompiledChain(step, arg_sources, frozenset(used))
-    endpoint_step: Step = _generate(endpoint, ep_sources, ep_avail, None, None)
+    endpoint_step: Step = _generate(endpoint, ep_sources, ep_avail, None, None, cache)
     for info, sources, provides, avail in reversed(ep_hooks):
-        endpoint_step = _generate(info.func, sources, avail, provides, endpoint_step)
+        endpoint_step = _generate(info.func, sources, avail, provides, endpoint_step, cache)
 
     render_step: Optional[Step] = None
     if render is not None and r_sources is not None:
-        render_step = _generate(render, r_sources, render_avail, None, None)
+        render_step = _generate(render, r_sources, render_avail, None, None, cache)
     elif r_hooks:
         render_step = _context_passthrough
     if render_step is not None:
         for info, sources, provides, avail in reversed(r_hooks):
-            render_step = _generate(info.func, sources, avail, provides, render_step)
+            render_step = _generate(info.func, sources, avail, provides, render_step, cache)
 
     inner: Step
     if render_step is None:
@@ -313,7 +323,7 @@ def compile_chain(
         inner = _make_inner(endpoint_step, render_step, response_type)
     step = inner
     for info, sources, provides, avail in reversed(req_hooks):
-        step = _generate(info.func, sources, avail, provides, step)
+        step = _generate(info.func, sources, avail, provides, step, cache)
     return CompiledChain(step, arg_sources, frozenset(used))
 
 

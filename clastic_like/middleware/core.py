@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
+from .._injection._cache import BindCache
 from .._injection._chain import Origins, as_names, compile_chain, hook_info
 from .._injection._signature import get_callable_info
 
@@ -112,10 +113,10 @@ class DummyMiddleware(Middleware):
         return f"DummyMiddleware(verbose={self.verbose!r})"
 
 
-def check_middleware(mw: Any) -> None:
+def check_middleware(mw: Any, cache: Optional[BindCache] = None) -> None:
     """Check a middleware's hooks, provides and ``wsgi_wrapper`` (C11, C12)."""
     for hook in _HOOKS:
-        hook_info(mw, hook)
+        hook_info(mw, hook, cache)
     for attr in _PROVIDE_ATTRS:
         as_names(getattr(mw, attr, ()), f"{type(mw).__name__}.{attr}")
     wrapper = getattr(mw, "wsgi_wrapper", None)
@@ -129,14 +130,15 @@ def iter_provides(mw: Any) -> Iterable[str]:
         yield from as_names(getattr(mw, attr, ()), f"{type(mw).__name__}.{attr}")
 
 
-def check_middlewares(middlewares: Sequence[Any], args_dict: Optional[Mapping[str, Any]] = None) -> None:
+def check_middlewares(middlewares: Sequence[Any], args_dict: Optional[Mapping[str, Any]] = None,
+                      cache: Optional[BindCache] = None) -> None:
     """Check each middleware and refuse names provided by two sources (C2).
 
     ``args_dict`` maps other sources ("url", "resources", "builtins") to the
     names they provide.
     """
     for mw in middlewares:
-        check_middleware(mw)
+        check_middleware(mw, cache)
     providers: dict[str, list[Any]] = {}
     for source, names in (args_dict or {}).items():
         for name in names:

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Op
 
 from werkzeug.wrappers import Response
 
+from .._injection._cache import BindCache
 from .._injection._chain import CompiledChain, Origins, compile_chain, compile_injected_call
 from .._injection._signature import get_callable_info, get_callable_name
 from ..middleware.core import check_middlewares, iter_provides, merge_middlewares
@@ -182,6 +183,7 @@ class BoundRoute:
         self.unbound_route = unbound
         self.bound_apps = bound_apps + [app]
         self.application = app
+        cache: BindCache = app._bind_cache
         self.pattern = prefix + base_pattern if prefix else base_pattern
         self.parsed = parse_pattern(self.pattern)
         self.slash_mode = check_slash_mode(app.slash_mode if inherit_slashes else slash_mode)
@@ -227,6 +229,7 @@ class BoundRoute:
             check_middlewares(
                 self.middlewares,
                 {"url": url_args, "builtins": RESERVED_ARGS, "resources": list(effective_resources)},
+                cache,
             )
         except NameError as exc:
             raise NameError(f"{where} (endpoint {get_callable_name(unbound.endpoint)}): {exc}") from None
@@ -246,16 +249,17 @@ class BoundRoute:
         self._where = where
         self.path_args = url_args
         self.chain: CompiledChain = compile_chain(
-            self.middlewares, unbound.endpoint, render, origins, where, Response
+            self.middlewares, unbound.endpoint, render, origins, where, Response, cache
         )
-        self.endpoint_args = get_callable_info(unbound.endpoint).args
+        self.endpoint_args = cache.info(unbound.endpoint).args
         self._execute = self.chain.call
         # A branch requested without its canonical slash is redirected by a
         # response that goes through the same middleware (S4, fixed).
         self._redirect_chain = None
         used = set(self.chain.used)
         if self.is_branch and self.slash_mode == S_REDIRECT:
-            redirect_chain = compile_chain(self.middlewares, _slash_redirect, None, origins, where, Response)
+            redirect_chain = compile_chain(self.middlewares, _slash_redirect, None, origins, where, Response,
+                                           cache)
             self._redirect_chain = redirect_chain.call
             used |= redirect_chain.used
         # Request-scoped resources this route's chains may read, compiled now
@@ -281,7 +285,7 @@ class BoundRoute:
                 statics={k: v for k, v in origins.statics.items()},
             )
             err_origins.labels["_error"] = "built-ins"
-            err_info = get_callable_info(render_error)
+            err_info = cache.info(render_error)
             unknown = sorted(a for a in err_info.args if a not in err_origins.labels)
             if unknown:
                 raise NameError(
@@ -289,7 +293,8 @@ class BoundRoute:
                     f" (unresolved render_error() arguments: {unknown!r}); render_error may"
                     f" only use {err_origins.describe()}."
                 )
-            self._execute_error, _ = compile_injected_call(err_info, err_origins, "render_error", where)
+            self._execute_error, _ = compile_injected_call(err_info, err_origins, "render_error", where,
+                                                           cache=cache)
             self._error_var_kw = err_info.var_kw
 
     # -- properties ---------------------------------------------------------
