@@ -193,10 +193,24 @@ def test_basic_render_properties():
 
 # -- J1-J3: JSON ------------------------------------------------------------------------------
 
-def test_json_output_is_indented_sorted_ascii():
-    """J1: JSON is indented by 2, keys sorted, non-ASCII escaped."""
+def test_json_output_is_compact_sorted_ascii():
+    """J1 (changed): render_json is one line, keys sorted, non-ASCII escaped (the C encoder's speed)."""
     body = serve({'b': 1, 'a': 'é'}, render=render_json).get_data(as_text=True)
+    assert body == '{"a": "\\u00e9", "b": 1}'
+
+
+def test_dev_json_output_is_indented_sorted_ascii():
+    """J1: render_json_dev is indented by 2, keys sorted, non-ASCII escaped, as Clastic's render_json."""
+    body = serve({'b': 1, 'a': 'é'}, render=render_json_dev).get_data(as_text=True)
     assert body == '{\n  "a": "\\u00e9",\n  "b": 1\n}'
+
+
+def test_json_indent_is_configurable():
+    """JSONRender(indent=2) restores Clastic's indented production output."""
+    from clastic_like.render import JSONRender
+
+    body = serve({'a': [1]}, render=JSONRender(indent=2)).get_data(as_text=True)
+    assert body == '{\n  "a": [\n    1\n  ]\n}'
 
 
 def test_json_content_type():
