@@ -14,7 +14,7 @@ from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as Response
 
-__all__ = ["Request", "Response", "make_response", "REQUEST_ID_ENVIRON_KEY"]
+__all__ = ["Request", "Response", "make_response", "init_response", "REQUEST_ID_ENVIRON_KEY"]
 
 # Where the request id lives in the WSGI environ (shared with RequestIdMiddleware).
 REQUEST_ID_ENVIRON_KEY = "clastic_like.request_id"
@@ -89,15 +89,32 @@ def _probe_fast_response() -> bool:
         return False
 
 
-def _fast_response(body: bytes, content_type: str) -> Response:
-    resp = Response.__new__(Response)
+def _fill(resp: Response, body: bytes, content_type: str, status: str, status_code: int) -> None:
     resp.headers = _make_headers([("Content-Type", content_type), ("Content-Length", str(len(body)))])
-    resp._status = "200 OK"
-    resp._status_code = 200
+    resp._status = status
+    resp._status_code = status_code
     resp.direct_passthrough = False
     resp._on_close = []
     resp.response = [body]
+
+
+def _fast_response(body: bytes, content_type: str) -> Response:
+    resp = Response.__new__(Response)
+    _fill(resp, body, content_type, "200 OK", 200)
     return resp
+
+
+def init_response(resp: Response, body: bytes, content_type: str, status_code: int) -> None:
+    """Initialise ``resp`` (a Response or subclass instance, not yet initialised)
+    exactly as ``Response.__init__(resp, body, status_code, content_type=...)`` would.
+
+    For error responses, made on every 404.
+    """
+    if _FAST:
+        status, code = resp._clean_status(status_code)
+        _fill(resp, body, content_type, status, code)
+    else:  # pragma: no cover - only on an incompatible Werkzeug
+        Response.__init__(resp, body, status_code, content_type=content_type)
 
 
 _FAST = _probe_fast_response()

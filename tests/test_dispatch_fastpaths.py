@@ -61,3 +61,15 @@ def test_make_response_equals_werkzeug_response(body, content_type):
         (slow.status, slow.headers.to_wsgi_list(), slow.get_data())
     fast.headers["X-New"] = "1"
     assert fast.headers.to_wsgi_list()[-1] == ("X-New", "1")
+
+
+@given(st.sampled_from([400, 404, 405, 418, 500, 503]), st.text(max_size=30))
+def test_error_fast_init_equals_generic_init(code, detail):
+    """An HTTPException built by the fast path has the status, headers and body of the generic Response path."""
+    from clastic_like.errors import ERROR_CODE_MAP
+
+    cls = ERROR_CODE_MAP[code]
+    fast = cls(detail or None)
+    generic = cls(detail or None, mimetype="text/plain")  # a mimetype forces Response.__init__ + adapt
+    assert (fast.status, fast.headers.to_wsgi_list(), fast.get_data()) == \
+        (generic.status, generic.headers.to_wsgi_list(), generic.get_data())

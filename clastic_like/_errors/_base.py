@@ -14,6 +14,7 @@ from typing import Any, Optional
 
 from werkzeug.wrappers import Response
 
+from .._wrappers import init_response
 from ._negotiate import CHARSET_MIMES, DEFAULT_MIME, MIME_SUPPORT_MAP
 from ._text import middle_truncate, to_xml_elements
 
@@ -67,9 +68,13 @@ class HTTPException(Response, Exception):
         self.error_type = error_type
         self.is_breaking = is_breaking
         self.source_route = source_route
-        Response.__init__(self, status=self.code, headers=headers)
         Exception.__init__(self, self.detail)
-        self.adapt(content_type or mimetype)
+        if headers is None and content_type is None and mimetype is None:
+            # The common case (every 404): the text body, built directly.
+            init_response(self, self.to_text().encode("utf-8"), f"{DEFAULT_MIME}; charset=utf-8", self.code)
+        else:
+            Response.__init__(self, status=self.code, headers=headers)
+            self.adapt(content_type or mimetype)
 
     # -- data -------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
@@ -128,9 +133,15 @@ class HTTPException(Response, Exception):
         fmt = MIME_SUPPORT_MAP.get(mimetype)
         if fmt is None:
             mimetype, fmt = DEFAULT_MIME, "text"
-        body = getattr(self, "to_" + fmt)()
-        self.set_data(body)
-        self.content_type = f"{mimetype}; charset=utf-8" if mimetype in CHARSET_MIMES else mimetype
+        body = getattr(self, "to_" + fmt)().encode("utf-8")
+        content_type = f"{mimetype}; charset=utf-8" if mimetype in CHARSET_MIMES else mimetype
+        # Errors are usually adapted twice (at creation, then for the
+        # client's Accept); skip the header rewrites when nothing changed.
+        # (getlist, not get: a missing header costs get an exception.)
+        if self.response != [body] or self.headers.getlist("Content-Length") != [str(len(body))]:
+            self.set_data(body)
+        if self.headers.getlist("Content-Type") != [content_type]:
+            self.content_type = content_type
         return self
 
     def transcribe(self, request: Any) -> None:

@@ -25,6 +25,9 @@ def negotiate_error_mimetype(request: Any) -> str:
     gets plain text: an error must always have a body, and text is the
     format every client can show.
     """
+    environ = getattr(request, "environ", None)
+    if isinstance(environ, dict) and not environ.get("HTTP_ACCEPT"):
+        return DEFAULT_MIME  # what best_match gives for no Accept, without parsing
     accept = getattr(request, "accept_mimetypes", None)
     if accept is None:
         return DEFAULT_MIME
