@@ -65,8 +65,12 @@ class Request(_WerkzeugRequest):
         return guid
 
 
+_new_response = Response.__new__
+_new_headers = Headers.__new__
+
+
 def _make_headers(items: list[tuple[str, str]]) -> Headers:
-    headers = Headers()
+    headers = _new_headers(Headers)
     headers._list = items  # already-validated str pairs: skip Headers' per-item checks
     return headers
 
@@ -82,6 +86,7 @@ def _probe_fast_response() -> bool:
         fast = _fast_response(b"probe", "text/plain; charset=utf-8")
         return (
             vars(slow).keys() == vars(fast).keys()
+            and vars(slow.headers).keys() == vars(fast.headers).keys()
             and slow.headers.to_wsgi_list() == fast.headers.to_wsgi_list()
             and all(getattr(slow, k) == getattr(fast, k) for k in vars(slow) if k != "headers")
         )
@@ -99,8 +104,15 @@ def _fill(resp: Response, body: bytes, content_type: str, status: str, status_co
 
 
 def _fast_response(body: bytes, content_type: str) -> Response:
-    resp = Response.__new__(Response)
-    _fill(resp, body, content_type, "200 OK", 200)
+    resp = _new_response(Response)
+    headers = _new_headers(Headers)
+    headers._list = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+    resp.headers = headers
+    resp._status = "200 OK"
+    resp._status_code = 200
+    resp.direct_passthrough = False
+    resp._on_close = []
+    resp.response = [body]
     return resp
 
 
@@ -120,13 +132,12 @@ def init_response(resp: Response, body: bytes, content_type: str, status_code: i
 _FAST = _probe_fast_response()
 
 
-def make_response(body: bytes, content_type: str) -> Response:
-    """A 200 Response with ``body`` and a full ``Content-Type`` value.
+def _generic_response(body: bytes, content_type: str) -> Response:
+    return Response(body, content_type=content_type)  # pragma: no cover - incompatible Werkzeug only
 
-    Equivalent to ``Response(body, content_type=content_type)``, minus
-    Werkzeug's general-purpose argument handling (renderers call this once
-    per request).
-    """
-    if _FAST:
-        return _fast_response(body, content_type)
-    return Response(body, content_type=content_type)  # pragma: no cover
+
+#: ``make_response(body, content_type)``: a 200 Response with ``body`` and a
+#: full ``Content-Type`` value, equal to ``Response(body,
+#: content_type=content_type)`` minus Werkzeug's general-purpose argument
+#: handling (renderers call it once per request).
+make_response = _fast_response if _FAST else _generic_response

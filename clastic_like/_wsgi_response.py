@@ -47,7 +47,7 @@ def to_wsgi(response: Any, environ: dict[str, Any], start_response: Callable[...
         and environ.get("REQUEST_METHOD") != "HEAD"
         and (type(response) is Response or _is_plain(type(response)))
     ):
-        headers = response.headers.to_wsgi_list()
+        headers = list(response.headers)
         has_length = False
         for key, _ in headers:
             lowered = key.lower()
@@ -56,7 +56,7 @@ def to_wsgi(response: Any, environ: dict[str, Any], start_response: Callable[...
             if lowered == "content-length":
                 has_length = True
         else:
-            if all(type(chunk) is bytes for chunk in body):
+            if (len(body) == 1 and type(body[0]) is bytes) or all(type(chunk) is bytes for chunk in body):
                 if not has_length and response.automatically_set_content_length:
                     headers.append(("Content-Length", str(sum(map(len, body)))))
                 start_response(response._status, headers)

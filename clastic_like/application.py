@@ -26,11 +26,11 @@ from .errors import (
 from ._errors._werkzeug import from_werkzeug
 from ._injection._cache import BindCache
 from .middleware.core import check_middlewares
-from .resources import RequestResources
+from .resources import LazyScope, RequestResources
 from ._wsgi_response import to_wsgi
 from .routing._converters import make_converters
 from .routing._index import RouteIndex, first_literal
-from .routing._pattern import S_REDIRECT, S_REWRITE, S_STRICT
+from .routing._pattern import S_REDIRECT, S_STRICT
 from .routing._route import RESERVED_ARGS, BoundRoute, NullRoute, Route, check_slash_mode
 
 __all__ = [
@@ -382,40 +382,52 @@ class Application:
 
     def _route_request(self, environ: dict[str, Any], state: DispatchState,
                        holder: list[Any]) -> tuple[Any, Mapping[str, Any]]:
+        # This loop runs for every request: it reads attributes once and
+        # avoids helper calls on the common path.
         request = holder[2]
         if request is not None:
             path, method = request.path, request.method
         else:
-            # Exactly what werkzeug's Request computes, without building one.
-            path = "/" + (environ.get("PATH_INFO") or "").encode("latin1").decode(errors="replace").lstrip("/")
+            # Exactly what Werkzeug's Request computes, without building one
+            # (the latin-1/UTF-8 round trip is the identity for ASCII).
+            raw_path = environ.get("PATH_INFO") or ""
+            if not raw_path.isascii():
+                raw_path = raw_path.encode("latin1").decode(errors="replace")
+            path = "/" + raw_path.lstrip("/")
             method = environ.get("REQUEST_METHOD", "GET").upper()
         params: dict[str, Any] = {}
         for route in self._index.candidates(path):
-            matched = route.match_path(path)
+            matched = route.compiled.match(path)
             if matched is None:
                 continue
             state.attempted_routes.append(route)
-            if route.methods is not None and method not in route.methods:
-                state.allowed_methods.update(route.methods)
+            methods = route.methods
+            if methods is not None and method not in methods:
+                state.allowed_methods.update(methods)
                 continue
             params = matched
             chain = route._execute
-            if route.is_branch and route.slash_mode != S_REWRITE:
-                # Canonical branch paths end with one "/" and have no "//".
-                if path[-1] != "/" or "//" in path:
-                    if route.slash_mode == S_STRICT:
-                        state.add_exception(self.error_handler.not_found_type(
-                            request=self._request(environ, holder, params), application=self,
-                            source_route=route))
-                        continue
-                    chain = route._redirect_chain
+            if route._canonical_slash and (path[-1] != "/" or "//" in path):
+                # A branch route reached without its canonical trailing slash
+                # (ends with one "/", no "//").
+                if route.slash_mode == S_STRICT:
+                    state.add_exception(self.error_handler.not_found_type(
+                        request=self._request(environ, holder, params), application=self,
+                        source_route=route))
+                    continue
+                chain = route._redirect_chain
             holder[1] = None
             try:
-                if route._lazy is not None and holder[0] is None:
-                    holder[0] = RequestResources()
-                request = (self._request(environ, holder, params)
-                           if route.needs_request or chain is not route._execute else None)
-                ret = chain(route.make_scope(params, request, state, holder[0]))
+                if route._lazy is None:
+                    scope = dict(params)
+                else:
+                    if holder[0] is None:
+                        holder[0] = RequestResources()
+                    scope = LazyScope(params, route._lazy, holder[0])
+                if route.needs_request or chain is not route._execute:
+                    scope["request"] = self._request(environ, holder, params)
+                scope["_dispatch_state"] = state
+                ret = chain(scope)
                 if not isinstance(ret, Response):
                     raise TypeError(
                         f"Route {route.pattern!r}: expected a Response from the chain of"

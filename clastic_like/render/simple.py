@@ -176,6 +176,9 @@ class BasicRender:
         return basic_render_factory
 
     def __call__(self, context: Any, request: Any, _route: Any) -> Response:
+        if type(context) is str:  # the common case first
+            body = context.encode("utf-8")
+            return make_response(body, _SNIFFED_CONTENT_TYPES[_sniff_mimetype(body)])
         if isinstance(context, str):
             context = context.encode("utf-8")
         if isinstance(context, (bytes, bytearray)):
@@ -214,10 +217,13 @@ _SNIFFED_CONTENT_TYPES = {
 
 
 def _sniff_mimetype(body: bytes) -> str:
-    stripped = body.strip()
-    if stripped[:1] in (b"{", b"[") and stripped[-1:] == {b"{": b"}", b"[": b"]"}[stripped[:1]]:
-        return "application/json"
-    if b"<html" in body[:168]:
+    first = body[:1]
+    if first in (b"{", b"[") or first.isspace():
+        stripped = body.strip()
+        if stripped[:1] in (b"{", b"[") and stripped[-1:] == {b"{": b"}", b"[": b"]"}[stripped[:1]]:
+            return "application/json"
+    # "<html" entirely within the first 168 bytes (Clastic's B3).
+    if body.find(b"<html", 0, 168) != -1:
         return "text/html"
     return "text/plain"
 

@@ -147,6 +147,9 @@ class CompiledPattern:
     parsed: ParsedPattern
     regex: "re.Pattern[str]"
     converters: tuple[_Conv, ...]
+    # For a pattern without bindings, the one path it matches in canonical
+    # form (compared before trying the regex, which handles the rest).
+    literal: Optional[str] = None
 
     def match(self, path: str) -> Optional[dict[str, Any]]:
         """Return the converted bindings if ``path`` matches, else ``None``.
@@ -154,6 +157,8 @@ class CompiledPattern:
         A converter that raises ``ValueError``, ``TypeError`` or ``KeyError``
         makes the route not match (Clastic's P9), so routing goes on.
         """
+        if path == self.literal:
+            return {}
         m = self.regex.match(path)
         if m is None:
             return None
@@ -218,7 +223,13 @@ def compile_pattern(
     else:
         parts.append("/*\\Z")
     regex = re.compile("".join(parts))
-    return CompiledPattern(parsed, regex, tuple(convs))
+    literal = None
+    if not convs:
+        literal = "/" + "/".join(parsed.segments)  # type: ignore[arg-type]
+        if parsed.is_branch and parsed.segments:
+            literal += "/"
+        assert regex.match(literal), literal  # the canonical form always matches
+    return CompiledPattern(parsed, regex, tuple(convs), literal)
 
 
 def normalize_path(path: str, is_branch: bool) -> str:

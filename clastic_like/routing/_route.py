@@ -269,6 +269,8 @@ class BoundRoute:
         # one is skipped when no function in the chain (or the slash
         # redirect, or a request-scoped factory) asks for it.
         self.needs_request = "request" in self.chain.used or "request" in factory_used
+        # Whether dispatch must check for the canonical trailing slash (S4).
+        self._canonical_slash = self.is_branch and self.slash_mode != S_REWRITE
 
         # -- render_error (C6) --------------------------------------------------
         if rebind_render_error and unbound.render_error is None:
