@@ -10,7 +10,12 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
+from urllib.parse import parse_qsl
+
 from werkzeug.datastructures import Headers
+from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.formparser import FormDataParser
+from werkzeug.wsgi import LimitedStream, get_content_length
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as Response
 
@@ -19,6 +24,8 @@ __all__ = ["Request", "Response", "make_response", "init_response", "REQUEST_ID_
 # Where the request id lives in the WSGI environ (shared with RequestIdMiddleware).
 REQUEST_ID_ENVIRON_KEY = "clastic_like.request_id"
 
+
+_URLENCODED = "application/x-www-form-urlencoded"
 
 # The attributes Werkzeug's Request.__init__ computes from the environ.
 _PARSED_ON_DEMAND = frozenset(
@@ -43,6 +50,44 @@ class Request(_WerkzeugRequest):
         self.shallow = shallow
         if populate_request and not shallow:
             environ["werkzeug.request"] = self
+
+    def _load_form_data(self) -> None:
+        """Parse the form; urlencoded bodies take a direct path.
+
+        For an ``application/x-www-form-urlencoded`` body with a
+        Content-Length (the usual HTML form post), this does what Werkzeug's
+        FormDataParser does (the same limits, stream and decoding, the same
+        413 and empty-form-on-bad-UTF-8 outcomes) without its general
+        machinery; everything else goes to Werkzeug.
+        ``tests/test_dispatch_fastpaths.py`` checks the two agree.
+        """
+        d = self.__dict__
+        if "form" in d:
+            return
+        environ = self.environ
+        if (
+            not self.shallow
+            and self.form_data_parser_class is FormDataParser
+            and "stream" not in d
+            and "_cached_data" not in d
+            and "wsgi.input_terminated" not in environ
+            and environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower() == _URLENCODED
+        ):
+            length = get_content_length(environ)
+            if length is not None:
+                if self.max_content_length is not None and length > self.max_content_length:
+                    raise RequestEntityTooLarge()
+                stream = LimitedStream(environ["wsgi.input"], length)
+                storage = self.parameter_storage_class
+                try:
+                    items = parse_qsl(stream.read().decode(), keep_blank_values=True, errors="werkzeug.url_quote")
+                except ValueError:  # undecodable body: Werkzeug's silent parser gives an empty form
+                    form = storage()
+                else:
+                    form = storage(items)
+                d["stream"], d["form"], d["files"] = stream, form, storage()
+                return
+        super()._load_form_data()
 
     def __getattr__(self, name: str) -> Any:
         # Only called when normal lookup fails, i.e. before parsing.

@@ -69,7 +69,47 @@ def test_error_fast_init_equals_generic_init(code, detail):
     from clastic_like.errors import ERROR_CODE_MAP
 
     cls = ERROR_CODE_MAP[code]
-    fast = cls(detail or None)
-    generic = cls(detail or None, mimetype="text/plain")  # a mimetype forces Response.__init__ + adapt
+    fast = cls(detail=detail or None)
+    generic = cls(detail=detail or None, mimetype="text/plain")  # a mimetype forces Response.__init__ + adapt
     assert (fast.status, fast.headers.to_wsgi_list(), fast.get_data()) == \
         (generic.status, generic.headers.to_wsgi_list(), generic.get_data())
+
+
+def _form_outcome(request_cls, body, content_type, length, max_length, terminated):
+    import io
+
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/", "SERVER_NAME": "x", "SERVER_PORT": "80",
+               "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body)}
+    if content_type is not None:
+        environ["CONTENT_TYPE"] = content_type
+    if length is not None:
+        environ["CONTENT_LENGTH"] = length
+    if terminated:
+        environ["wsgi.input_terminated"] = True
+
+    class Limited(request_cls):
+        max_content_length = max_length
+
+    request = Limited(environ)
+    try:
+        form = list(request.form.items(multi=True))
+        files = list(request.files.items(multi=True))
+        rest = request.stream.read()
+    except Exception as exc:  # noqa: BLE001 - the outcome being compared
+        return type(exc).__name__
+    return form, files, rest
+
+
+@given(
+    st.binary(max_size=40) | st.text(alphabet="ab=&%+2Fé;", max_size=30).map(str.encode),
+    st.sampled_from([None, "", "application/x-www-form-urlencoded", "Application/X-WWW-Form-Urlencoded ; charset=utf-8",
+                     "application/x-www-form-urlencoded;", "text/plain", "application/json",
+                     " application/x-www-form-urlencoded"]),
+    st.one_of(st.none(), st.integers(min_value=0, max_value=60).map(str), st.sampled_from(["-1", "abc", ""])),
+    st.sampled_from([None, 0, 5, 100]),
+    st.booleans(),
+)
+def test_urlencoded_fast_path_matches_werkzeug(body, content_type, length, max_length, terminated):
+    """For random bodies, content types, lengths and limits, Request.form equals Werkzeug's (or fails the same way)."""
+    assert _form_outcome(Request, body, content_type, length, max_length, terminated) == \
+        _form_outcome(WerkzeugRequest, body, content_type, length, max_length, terminated)
