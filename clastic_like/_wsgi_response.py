@@ -25,7 +25,7 @@ _NO_BODY = (204, 304)
 _REWRITTEN = ("location", "content-location")
 
 
-def _is_plain(cls: type) -> bool:
+def _is_plain(cls: Any) -> bool:
     """True when ``cls`` does not customise how it becomes a WSGI response."""
     return (
         cls.__call__ is _CALL

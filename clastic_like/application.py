@@ -52,6 +52,8 @@ class RerouteWSGI(Exception):
     ``start_response``.  Only safe before the request body was read.
     """
 
+    wsgi_app: Callable[..., Any]
+
     def __init__(self, wsgi_app: Callable[..., Any]) -> None:
         if not callable(wsgi_app):
             raise TypeError(f"RerouteWSGI expects a WSGI callable, not {wsgi_app!r}.")
@@ -415,7 +417,9 @@ class Application:
                         request=self._request(environ, holder, params), application=self,
                         source_route=route))
                     continue
-                chain = route._redirect_chain
+                redirect_chain = route._redirect_chain
+                assert redirect_chain is not None  # compiled for every redirect-mode branch route
+                chain = redirect_chain
             holder[1] = None
             try:
                 if route._lazy is None:

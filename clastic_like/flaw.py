@@ -140,7 +140,7 @@ class _FlawPage:
     def __init__(self, traceback_string: str, monitored_files: list[str]) -> None:
         self.parsed = ParsedTraceback.from_string(traceback_string)
         stripped = traceback_string.strip()
-        self.info = {
+        self.info: dict[str, Any] = {
             "parsed": self.parsed.to_dict(),
             "parsed_ok": bool(self.parsed),
             "last_line": stripped.splitlines()[-1] if stripped else "",

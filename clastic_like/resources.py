@@ -27,7 +27,7 @@ error handler turns into a 500: a failed commit is never reported as success.
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Mapping, Optional
 
 __all__ = ["RequestScoped", "request_scoped", "ResourceCleanupError"]
 
@@ -116,7 +116,7 @@ class LazyScope(dict):
 
     __slots__ = ("_factories", "_resources")
 
-    def __init__(self, values: dict[str, Any], factories: dict[str, tuple[Callable[[Any], Any], bool]],
+    def __init__(self, values: Mapping[str, Any], factories: dict[str, tuple[Callable[[Any], Any], bool]],
                  resources: RequestResources) -> None:
         super().__init__(values)
         self._factories = factories

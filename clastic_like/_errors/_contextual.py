@@ -66,11 +66,12 @@ class ContextualInternalServerError(_PagesMixin, InternalServerError):
                  exc_info: Any = None, pages: Optional[Pages] = None, **kw: Any) -> None:
         exc = _as_exception(exc_info)
         self.hide_internal_frames = hide_internal_frames
-        self.exc_data = capture_exception(exc, hide_internal_frames) if exc is not None else None
+        self.exc_data: Optional[dict[str, Any]] = (
+            capture_exception(exc, hide_internal_frames) if exc is not None else None)
         self.request_data = describe_request(request)
         self.server_data = server_info()
         self.pages = pages
-        if exc is not None:
+        if exc is not None and self.exc_data is not None:
             if not a and kw.get("detail") is None:
                 a = (f"{self.exc_data['exc_type']}: {self.exc_data['exc_msg']}",)
             if kw.get("error_type") is None:

@@ -51,7 +51,7 @@ class ErrorHandler:
     wsgi_wrapper: Optional[Callable[[Any], Any]] = None
     not_found_type: type = NotFound
     method_not_allowed_type: type = MethodNotAllowed
-    server_error_type: type = InternalServerError
+    server_error_type: Any = InternalServerError
 
     def __init__(self, *, reraise_uncaught: Optional[bool] = None) -> None:
         self.reraise_uncaught = bool(reraise_uncaught)
@@ -98,7 +98,7 @@ class ContextualErrorHandler(ErrorHandler):
     """
 
     not_found_type: type = ContextualNotFound
-    server_error_type: type = ContextualInternalServerError
+    server_error_type: Any = ContextualInternalServerError
 
     def __init__(self, *, hide_internal_frames: bool = True, reraise_uncaught: Optional[bool] = None) -> None:
         super().__init__(reraise_uncaught=reraise_uncaught)

@@ -50,7 +50,7 @@ class LimitedInput:
 
     def read(self, size: Optional[int] = -1) -> bytes:
         if size is None or size < 0:
-            chunks = []
+            chunks: list[bytes] = []
             while True:
                 chunk = self._stream.read(min(_CHUNK, self.limit - self.consumed + 1))
                 if not chunk:
@@ -65,7 +65,7 @@ class LimitedInput:
         return self._account(self._stream.readline(size))
 
     def readlines(self, hint: Optional[int] = -1) -> list[bytes]:
-        lines = []
+        lines: list[bytes] = []
         total = 0
         while True:
             line = self.readline()

@@ -76,9 +76,10 @@ class ContextProcessor(Middleware):
 
         def process_render_context(next: Callable[[], Any], context: Any, **injected: Any) -> Any:
             if isinstance(context, Mapping):
+                target: Any = context  # a mutable mapping in practice (dicts from endpoints)
                 for name in names:
-                    if overwrite or name not in context:
-                        context[name] = injected[name] if name in injected else defaults.get(name)
+                    if overwrite or name not in target:
+                        target[name] = injected[name] if name in injected else defaults.get(name)
             return next()
 
         # The hook's visible signature is what injection reads: required

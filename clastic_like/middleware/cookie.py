@@ -111,7 +111,7 @@ class JSONCookie(dict):
         super().__delitem__(key)
         self.modified = True
 
-    def __ior__(self, other: Any) -> "JSONCookie":
+    def __ior__(self, other: Any) -> "JSONCookie":  # type: ignore[misc]
         self.update(other)
         return self
 
@@ -272,7 +272,7 @@ class SignedCookieMiddleware(Middleware):
         self.max_age = _check_seconds(max_age, "max_age", where)
         numeric_expiry = expiry not in (SESSION, NEVER, NOW)
         if self.max_age is None and numeric_expiry:
-            self.max_age = float(expiry)  # type: ignore[arg-type]
+            self.max_age = float(expiry)
         if sliding and self.max_age is None and not numeric_expiry:
             raise ValueError(
                 f"{where}: sliding=True renews a lifetime, but there is none; give expiry or"
@@ -339,7 +339,7 @@ class SignedCookieMiddleware(Middleware):
         now = self.clock()
         if expires is not None and now >= expires:
             return JSONCookie()
-        if self.max_age is not None and now - issued >= self.max_age:
+        if self.max_age is not None and now - float(issued or 0) >= self.max_age:
             return JSONCookie()
         cookie = JSONCookie(data, new=False)
         cookie.expires_at = expires
@@ -391,7 +391,7 @@ class SignedCookieMiddleware(Middleware):
         if self.expiry == NEVER:
             max_age = _NEVER_SECONDS
         elif self.expiry != SESSION:
-            max_age = math.ceil(float(self.expiry))  # type: ignore[arg-type]
+            max_age = math.ceil(float(self.expiry))
         if cookie.expires_at is not None:
             expires = cookie.expires_at
             remaining = max(0, math.ceil(cookie.expires_at - self.clock()))

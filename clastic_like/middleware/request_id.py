@@ -87,7 +87,7 @@ class RequestIdMiddleware(Middleware):
                     " non-empty string of A-Z a-z 0-9 . _ ~ : + / = - (it goes into a header)."
                 )
         environ[ENVIRON_KEY] = request_id
-        return request_id
+        return str(request_id)
 
     def wsgi_wrapper(self, app: Callable[..., Any]) -> Callable[..., Any]:
         def request_id_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:

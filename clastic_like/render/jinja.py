@@ -92,7 +92,7 @@ def _literal_references(ast: jinja2.nodes.Template) -> list[list[str]]:
     for node in ast.find_all((nodes.Extends, nodes.Include, nodes.Import, nodes.FromImport)):
         if isinstance(node, nodes.Include) and node.ignore_missing:
             continue
-        target = node.template
+        target: Any = getattr(node, "template", None)
         if isinstance(target, nodes.Const) and isinstance(target.value, str):
             out.append([target.value])
         elif isinstance(target, nodes.Const) and isinstance(target.value, (list, tuple)):
@@ -101,7 +101,7 @@ def _literal_references(ast: jinja2.nodes.Template) -> list[list[str]]:
                 out.append(names)
         elif isinstance(target, (nodes.List, nodes.Tuple)) and all(
                 isinstance(item, nodes.Const) and isinstance(item.value, str) for item in target.items):
-            out.append([item.value for item in target.items])
+            out.append([getattr(item, "value") for item in target.items])
     return out
 
 

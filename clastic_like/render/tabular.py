@@ -136,7 +136,8 @@ class TabularRender:
     def to_table(self, context: Any) -> Any:
         if isinstance(context, self.table_type):
             return context
-        return self.table_type.from_data(_plain_data(context), max_depth=self.max_depth)
+        table_type: Any = self.table_type
+        return table_type.from_data(_plain_data(context), max_depth=self.max_depth)
 
     def __call__(self, context: Any, _route: Any = None) -> Response:
         table = self.to_table(context)

@@ -147,6 +147,17 @@ class BoundRoute:
     earlier binding decided unless this binding overrides it.
     """
 
+    unbound_route: Route
+    pattern: str
+    middlewares: tuple[Any, ...]
+    resources: dict[str, Any]
+    render: Optional[Callable[..., Any]]
+    render_factory: Optional[Callable[..., Any]]
+    bound_apps: list[Any]
+    slash_mode: str
+    converters: dict[str, Any]
+    render_error: Optional[Callable[..., Any]]
+
     def __init__(
         self,
         route: "Route | BoundRoute",
@@ -157,7 +168,7 @@ class BoundRoute:
         inherit_slashes: bool = True,
         rebind_render_error: bool = True,
     ) -> None:
-        self._bind_args = (route, app, dict(prefix=prefix, rebind_render=rebind_render,
+        self._bind_args: tuple[Any, Any, dict[str, Any]] = (route, app, dict(prefix=prefix, rebind_render=rebind_render,
                                             inherit_slashes=inherit_slashes,
                                             rebind_render_error=rebind_render_error))
         if isinstance(route, BoundRoute):
@@ -370,7 +381,8 @@ class BoundRoute:
         if self._error_var_kw:
             # A render_error declaring **kwargs receives every injectable,
             # including the URL bindings of the route that matched (I3).
-            return self.render_error(**self._origins.statics, **scope, **url_params)
+            render_error: Any = self.render_error
+            return render_error(**self._origins.statics, **scope, **url_params)
         return self._execute_error(scope)
 
     # -- dependency introspection (D3) --------------------------------------
@@ -470,7 +482,7 @@ def _check_acyclic(compiled: Mapping[str, Any], lazy: Mapping[str, RequestScoped
 
 
 def _hook_requirements(mw: Any) -> list[str]:
-    out = []
+    out: list[str] = []
     for hook in ("request", "endpoint", "render"):
         fn = getattr(mw, hook, None)
         if fn is not None:
