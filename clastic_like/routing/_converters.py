@@ -9,6 +9,7 @@ different meanings without affecting each other.
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any, Callable, Mapping, NamedTuple
 
 __all__ = ["Converter", "DEFAULT_CONVERTERS", "make_converters"]
@@ -69,9 +70,12 @@ def make_converters(extra: Mapping[str, Any] | None) -> dict[str, Converter]:
             )
         try:
             # Compiled as it will be embedded in a route's regex, so errors
-            # such as inline global flags surface here, naming the converter.
-            compiled = re.compile(f"(?:{conv.pattern})")
-        except re.error as exc:
+            # such as inline global flags surface here, naming the converter
+            # (Python < 3.11 only warns about those: treat the warning as one).
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", DeprecationWarning)
+                compiled = re.compile(f"(?:{conv.pattern})")
+        except (re.error, DeprecationWarning) as exc:
             raise ValueError(f"Converter {name!r} has an invalid pattern {conv.pattern!r}: {exc}.") from None
         if compiled.groups:
             raise ValueError(
