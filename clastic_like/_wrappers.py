@@ -19,7 +19,7 @@ from werkzeug.wsgi import LimitedStream, get_content_length
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as Response
 
-__all__ = ["Request", "Response", "make_response", "init_response", "REQUEST_ID_ENVIRON_KEY"]
+__all__ = ["Request", "Response", "make_response", "init_response", "set_body", "REQUEST_ID_ENVIRON_KEY"]
 
 # Where the request id lives in the WSGI environ (shared with RequestIdMiddleware).
 REQUEST_ID_ENVIRON_KEY = "clastic_like.request_id"
@@ -172,6 +172,32 @@ def init_response(resp: Response, body: bytes, content_type: str, status_code: i
         _fill(resp, body, content_type, status, code)
     else:  # pragma: no cover - only on an incompatible Werkzeug
         Response.__init__(resp, body, status_code, content_type=content_type)
+
+
+def _set_header(items: list[tuple[str, str]], key: str, value: str) -> None:
+    """``Headers.set`` for a trusted key and value: replace the first
+    occurrence in place and drop the others, or append."""
+    ikey = key.lower()
+    for idx, (old_key, _) in enumerate(items):
+        if old_key.lower() == ikey:
+            items[idx] = (key, value)
+            items[idx + 1:] = [item for item in items[idx + 1:] if item[0].lower() != ikey]
+            return
+    items.append((key, value))
+
+
+def set_body(resp: Response, body: bytes, content_type: str) -> None:
+    """``resp.set_data(body); resp.content_type = content_type``, for a body
+    and type the caller made (error pages), without re-validating them."""
+    if _FAST and type(resp.headers) is Headers:
+        resp.response = [body]
+        items = resp.headers._list
+        if resp.automatically_set_content_length:
+            _set_header(items, "Content-Length", str(len(body)))
+        _set_header(items, "Content-Type", content_type)
+    else:  # pragma: no cover - only on an incompatible Werkzeug
+        resp.set_data(body)
+        resp.content_type = content_type
 
 
 _FAST = _probe_fast_response()

@@ -113,3 +113,17 @@ def test_urlencoded_fast_path_matches_werkzeug(body, content_type, length, max_l
     """For random bodies, content types, lengths and limits, Request.form equals Werkzeug's (or fails the same way)."""
     assert _form_outcome(Request, body, content_type, length, max_length, terminated) == \
         _form_outcome(WerkzeugRequest, body, content_type, length, max_length, terminated)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["Content-Type", "content-length", "X-A", "CONTENT-TYPE", "Vary"]),
+                          st.sampled_from(["a", "b", "1"])), max_size=5),
+       st.binary(max_size=10), st.sampled_from(["text/plain; charset=utf-8", "application/json"]))
+def test_set_body_matches_set_data_and_content_type(headers, body, content_type):
+    """set_body leaves the same headers and body as Response.set_data + content_type assignment."""
+    from clastic_like._wrappers import set_body
+
+    fast, slow = Response(headers=headers), Response(headers=headers)
+    set_body(fast, body, content_type)
+    slow.set_data(body)
+    slow.content_type = content_type
+    assert (fast.headers.to_wsgi_list(), fast.get_data()) == (slow.headers.to_wsgi_list(), slow.get_data())

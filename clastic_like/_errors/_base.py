@@ -14,7 +14,7 @@ from typing import Any, Optional
 
 from werkzeug.wrappers import Response
 
-from .._wrappers import init_response
+from .._wrappers import init_response, set_body
 from ._negotiate import CHARSET_MIMES, DEFAULT_MIME, MIME_SUPPORT_MAP
 from ._text import middle_truncate, to_xml_elements
 
@@ -135,13 +135,7 @@ class HTTPException(Response, Exception):
             mimetype, fmt = DEFAULT_MIME, "text"
         body = getattr(self, "to_" + fmt)().encode("utf-8")
         content_type = f"{mimetype}; charset=utf-8" if mimetype in CHARSET_MIMES else mimetype
-        # Errors are usually adapted twice (at creation, then for the
-        # client's Accept); skip the header rewrites when nothing changed.
-        # (getlist, not get: a missing header costs get an exception.)
-        if self.response != [body] or self.headers.getlist("Content-Length") != [str(len(body))]:
-            self.set_data(body)
-        if self.headers.getlist("Content-Type") != [content_type]:
-            self.content_type = content_type
+        set_body(self, body, content_type)
         return self
 
     def transcribe(self, request: Any) -> None:

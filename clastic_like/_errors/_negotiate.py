@@ -1,7 +1,11 @@
 """Choosing an error body's format from the request's ``Accept`` header (E5)."""
 from __future__ import annotations
 
+import functools
 from typing import Any
+
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 __all__ = ["MIME_SUPPORT_MAP", "DEFAULT_MIME", "CHARSET_MIMES", "negotiate_error_mimetype"]
 
@@ -26,9 +30,25 @@ def negotiate_error_mimetype(request: Any) -> str:
     format every client can show.
     """
     environ = getattr(request, "environ", None)
-    if isinstance(environ, dict) and not environ.get("HTTP_ACCEPT"):
-        return DEFAULT_MIME  # what best_match gives for no Accept, without parsing
+    if isinstance(environ, dict):
+        header = environ.get("HTTP_ACCEPT")
+        if not header:
+            return DEFAULT_MIME  # what best_match gives for no Accept, without parsing
+        if len(header) <= _CACHED_HEADER_LENGTH:
+            return _negotiate_header(header)
     accept = getattr(request, "accept_mimetypes", None)
     if accept is None:
         return DEFAULT_MIME
-    return accept.best_match(list(MIME_SUPPORT_MAP)) or DEFAULT_MIME
+    return accept.best_match(_OFFERED) or DEFAULT_MIME
+
+
+_OFFERED = list(MIME_SUPPORT_MAP)
+# Clients send a handful of distinct Accept headers ("*/*", a browser's), so
+# the answer is memoised per header value.  This is a cache of a pure
+# function of the header text, not state: no application can observe it.
+_CACHED_HEADER_LENGTH = 512
+
+
+@functools.lru_cache(maxsize=256)
+def _negotiate_header(header: str) -> str:
+    return parse_accept_header(header, MIMEAccept).best_match(_OFFERED) or DEFAULT_MIME
