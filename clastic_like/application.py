@@ -331,9 +331,10 @@ class Application:
         return self._wsgi(environ, start_response)
 
     def _dispatch_wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        # [request-scoped resources, failure, Request]: the Request is only
-        # built when something asks for it (see BoundRoute.needs_request).
-        holder: list[Any] = [None, None, None]
+        # [request-scoped resources, failure, Request, DispatchState]: the
+        # Request and the DispatchState are only made when something needs
+        # them (see BoundRoute.needs_request / needs_state).
+        holder: list[Any] = [None, None, None, None]
         try:
             response = self._dispatch(environ, holder)
         except RerouteWSGI as reroute:
@@ -342,7 +343,21 @@ class Application:
 
     def dispatch(self, request: Any) -> Any:
         """Route ``request`` and return a response (Clastic's O1-O3, H1-H4, F5-F7)."""
-        return self._dispatch(request.environ, [None, None, request])
+        return self._dispatch(request.environ, [None, None, request, None])
+
+    @staticmethod
+    def _state(holder: list[Any], route: BoundRoute) -> DispatchState:
+        """The request's DispatchState, made on first need.
+
+        Until then every matched route either served (ending routing) or
+        needed the state to record why it did not, so ``attempted_routes``
+        is complete: ``route`` is the current one, recorded on creation.
+        """
+        state = holder[3]
+        if state is None:
+            state = holder[3] = DispatchState()
+            state.attempted_routes.append(route)
+        return state
 
     def _request(self, environ: dict[str, Any], holder: list[Any], params: Mapping[str, Any]) -> Any:
         """The request's Request object, built on first use."""
@@ -359,9 +374,8 @@ class Application:
         A failed cleanup turns the answer into a 500: the client is not told
         about a success that did not (fully) happen.
         """
-        state = DispatchState()
         try:
-            response, params = self._route_request(environ, state, holder)
+            response, params = self._route_request(environ, holder)
         except RerouteWSGI:
             if holder[0] is not None:
                 holder[0].close(None)
@@ -379,11 +393,10 @@ class Application:
                 request = self._request(environ, holder, params)
                 error = self.error_handler.uncaught_to_response(
                     _error=cleanup_error, _application=self, _route=None, request=request)
-                response = self._render_error(error, request, state, params)
+                response = self._render_error(error, request, holder, params)
         return response
 
-    def _route_request(self, environ: dict[str, Any], state: DispatchState,
-                       holder: list[Any]) -> tuple[Any, Mapping[str, Any]]:
+    def _route_request(self, environ: dict[str, Any], holder: list[Any]) -> tuple[Any, Mapping[str, Any]]:
         # This loop runs for every request: it reads attributes once and
         # avoids helper calls on the common path.
         request = holder[2]
@@ -402,10 +415,11 @@ class Application:
             matched = route.compiled.match(path)
             if matched is None:
                 continue
-            state.attempted_routes.append(route)
+            if holder[3] is not None:
+                holder[3].attempted_routes.append(route)
             methods = route.methods
             if methods is not None and method not in methods:
-                state.allowed_methods.update(methods)
+                self._state(holder, route).allowed_methods.update(methods)
                 continue
             params = matched
             chain = route._execute
@@ -413,7 +427,7 @@ class Application:
                 # A branch route reached without its canonical trailing slash
                 # (ends with one "/", no "//").
                 if route.slash_mode == S_STRICT:
-                    state.add_exception(self.error_handler.not_found_type(
+                    self._state(holder, route).add_exception(self.error_handler.not_found_type(
                         request=self._request(environ, holder, params), application=self,
                         source_route=route))
                     continue
@@ -430,7 +444,8 @@ class Application:
                     scope = LazyScope(params, route._lazy, holder[0])
                 if route.needs_request or chain is not route._execute:
                     scope["request"] = self._request(environ, holder, params)
-                scope["_dispatch_state"] = state
+                if route.needs_state:
+                    scope["_dispatch_state"] = self._state(holder, route)
                 ret = chain(scope)
                 if not isinstance(ret, Response):
                     raise TypeError(
@@ -456,16 +471,18 @@ class Application:
                 # The null route's answer is final, even a deferred error it
                 # hands back (H4); other routes may decline (F6).
                 if not ret.is_breaking and route is not self._null_route:
-                    state.add_exception(ret)
+                    self._state(holder, route).add_exception(ret)
                     continue
-                return self._render_error(ret, self._request(environ, holder, params), state, params), params
+                self._state(holder, route)
+                return self._render_error(ret, self._request(environ, holder, params), holder, params), params
             return ret, params
         raise AssertionError("unreachable: the null route matches every path")  # pragma: no cover
 
-    def _render_error(self, error: HTTPException, request: Any, state: DispatchState,
+    def _render_error(self, error: HTTPException, request: Any, holder: list[Any],
                       params: Mapping[str, Any]) -> Any:
         """Render a final error with its route's ``render_error`` (F7)."""
         route = error.source_route if isinstance(error.source_route, BoundRoute) else self._null_route
+        state = holder[3] if holder[3] is not None else self._state(holder, route)
         try:
             rendered = route.execute_error(request, error, state, **params)
         except Exception:

@@ -280,6 +280,8 @@ class BoundRoute:
         # one is skipped when no function in the chain (or the slash
         # redirect, or a request-scoped factory) asks for it.
         self.needs_request = "request" in self.chain.used or "request" in factory_used
+        # Likewise for the DispatchState (always for the slash redirect: cheap, rare).
+        self.needs_state = "_dispatch_state" in used or "_dispatch_state" in factory_used
         # Whether dispatch must check for the canonical trailing slash (S4).
         self._canonical_slash = self.is_branch and self.slash_mode != S_REWRITE
 
