@@ -8,12 +8,13 @@ the route being served).  :class:`Response` is Werkzeug's response.
 from __future__ import annotations
 
 import uuid
+from io import BytesIO
 from typing import Any
 
 from urllib.parse import parse_qsl
 
 from werkzeug.datastructures import Headers
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 from werkzeug.wsgi import LimitedStream, get_content_length
 from werkzeug.wrappers import Request as _WerkzeugRequest
@@ -26,6 +27,38 @@ REQUEST_ID_ENVIRON_KEY = "clastic_like.request_id"
 
 
 _URLENCODED = "application/x-www-form-urlencoded"
+_CHUNK = 64 * 1024
+
+
+def _read_exactly(stream: Any, length: int) -> bytes:
+    """Read ``length`` bytes as Werkzeug's LimitedStream does: a read error or
+    an early end of the body means the client disconnected (a 400)."""
+    chunks = []
+    remaining = length
+    while remaining > 0:
+        try:
+            chunk = stream.read(min(remaining, _CHUNK))
+        except (OSError, ValueError):
+            raise ClientDisconnected() from None
+        if not chunk:
+            raise ClientDisconnected()
+        chunks.append(chunk)
+        remaining -= len(chunk)
+    return b"".join(chunks)
+
+
+def parse_urlencoded(text: str) -> list[tuple[str, str]]:
+    """``urllib.parse.parse_qsl(text, keep_blank_values=True)`` with Werkzeug's
+    error handler; text without ``%`` or ``+`` (most form posts) is split
+    directly, since there is nothing to decode."""
+    if "%" in text or "+" in text:
+        return parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote")
+    items = []
+    for pair in text.split("&"):
+        if pair:
+            name, _, value = pair.partition("=")
+            items.append((name, value))
+    return items
 
 # The attributes Werkzeug's Request.__init__ computes from the environ.
 _PARSED_ON_DEMAND = frozenset(
@@ -77,15 +110,16 @@ class Request(_WerkzeugRequest):
             if length is not None:
                 if self.max_content_length is not None and length > self.max_content_length:
                     raise RequestEntityTooLarge()
-                stream = LimitedStream(environ["wsgi.input"], length)
+                data = _read_exactly(environ["wsgi.input"], length)
                 storage = self.parameter_storage_class
                 try:
-                    items = parse_qsl(stream.read().decode(), keep_blank_values=True, errors="werkzeug.url_quote")
+                    items = parse_urlencoded(data.decode())
                 except ValueError:  # undecodable body: Werkzeug's silent parser gives an empty form
                     form = storage()
                 else:
                     form = storage(items)
-                d["stream"], d["form"], d["files"] = stream, form, storage()
+                # The body is consumed, as Werkzeug's limited stream would be.
+                d["stream"], d["form"], d["files"] = LimitedStream(BytesIO(), 0), form, storage()
                 return
         super()._load_form_data()
 

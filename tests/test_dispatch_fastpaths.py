@@ -127,3 +127,21 @@ def test_set_body_matches_set_data_and_content_type(headers, body, content_type)
     slow.set_data(body)
     slow.content_type = content_type
     assert (fast.headers.to_wsgi_list(), fast.get_data()) == (slow.headers.to_wsgi_list(), slow.get_data())
+
+
+@given(st.text(alphabet="ab=&;+%2Fé ", max_size=30))
+def test_parse_urlencoded_equals_parse_qsl(text):
+    """parse_urlencoded gives exactly parse_qsl's pairs (keep_blank_values, Werkzeug's error handler)."""
+    from urllib.parse import parse_qsl
+
+    import werkzeug.urls  # noqa: F401 - registers the "werkzeug.url_quote" error handler
+    from clastic_like._wrappers import parse_urlencoded
+
+    assert parse_urlencoded(text) == parse_qsl(text, keep_blank_values=True, errors="werkzeug.url_quote")
+
+
+def test_truncated_form_body_is_client_disconnected_like_werkzeug():
+    """A urlencoded body shorter than its Content-Length fails as Werkzeug's does (ClientDisconnected, a 400)."""
+    assert _form_outcome(Request, b"a=1", "application/x-www-form-urlencoded", "10", None, False) == \
+        _form_outcome(WerkzeugRequest, b"a=1", "application/x-www-form-urlencoded", "10", None, False) == \
+        "ClientDisconnected"
