@@ -48,6 +48,11 @@ def to_wsgi(response: Any, environ: dict[str, Any], start_response: Callable[...
         and (type(response) is Response or _is_plain(type(response)))
     ):
         headers = list(response.headers)
+        if len(headers) == 2 and headers[0][0] == "Content-Type" and headers[1][0] == "Content-Length" \
+                and len(body) == 1 and type(body[0]) is bytes:
+            # Exactly what make_response builds: nothing for Werkzeug to fix.
+            start_response(response._status, headers)
+            return body
         has_length = False
         for key, _ in headers:
             lowered = key.lower()

@@ -336,9 +336,15 @@ class Application:
         # them (see BoundRoute.needs_request / needs_state).
         holder: list[Any] = [None, None, None, None]
         try:
-            response = self._dispatch(environ, holder)
+            response, params = self._route_request(environ, holder)
         except RerouteWSGI as reroute:
+            self._abort_resources(holder, None)
             return reroute.wsgi_app(environ, start_response)
+        except BaseException as exc:  # e.g. reraise_uncaught: still clean up
+            self._abort_resources(holder, exc)
+            raise
+        if holder[0] is not None:
+            response = self._close_resources(environ, holder, response, params)
         return to_wsgi(response, environ, start_response)
 
     def dispatch(self, request: Any) -> Any:
@@ -369,32 +375,38 @@ class Application:
         return request
 
     def _dispatch(self, environ: dict[str, Any], holder: list[Any]) -> Any:
-        """Route, then clean up request-scoped resources.
+        """Route, then clean up request-scoped resources (``dispatch``'s body)."""
+        try:
+            response, params = self._route_request(environ, holder)
+        except BaseException as exc:  # RerouteWSGI and reraise_uncaught too: still clean up
+            self._abort_resources(holder, None if isinstance(exc, RerouteWSGI) else exc)
+            raise
+        if holder[0] is not None:
+            response = self._close_resources(environ, holder, response, params)
+        return response
+
+    @staticmethod
+    def _abort_resources(holder: list[Any], failure: Optional[BaseException]) -> None:
+        if holder[0] is not None:
+            holder[0].close(failure)
+
+    def _close_resources(self, environ: dict[str, Any], holder: list[Any], response: Any,
+                         params: Mapping[str, Any]) -> Any:
+        """Clean up request-scoped resources once the answer is known.
 
         A failed cleanup turns the answer into a 500: the client is not told
         about a success that did not (fully) happen.
         """
-        try:
-            response, params = self._route_request(environ, holder)
-        except RerouteWSGI:
-            if holder[0] is not None:
-                holder[0].close(None)
-            raise
-        except BaseException as exc:  # e.g. reraise_uncaught: still clean up
-            if holder[0] is not None:
-                holder[0].close(exc)
-            raise
-        if holder[0] is not None:
-            failure = holder[1]
-            if failure is None and isinstance(response, HTTPException):
-                failure = response  # an error answer, even returned, is a failed request
-            cleanup_error = holder[0].close(failure)
-            if cleanup_error is not None:
-                request = self._request(environ, holder, params)
-                error = self.error_handler.uncaught_to_response(
-                    _error=cleanup_error, _application=self, _route=None, request=request)
-                response = self._render_error(error, request, holder, params)
-        return response
+        failure = holder[1]
+        if failure is None and isinstance(response, HTTPException):
+            failure = response  # an error answer, even returned, is a failed request
+        cleanup_error = holder[0].close(failure)
+        if cleanup_error is None:
+            return response
+        request = self._request(environ, holder, params)
+        error = self.error_handler.uncaught_to_response(
+            _error=cleanup_error, _application=self, _route=None, request=request)
+        return self._render_error(error, request, holder, params)
 
     def _route_request(self, environ: dict[str, Any], holder: list[Any]) -> tuple[Any, Mapping[str, Any]]:
         # This loop runs for every request: it reads attributes once and
@@ -411,7 +423,12 @@ class Application:
             path = "/" + raw_path.lstrip("/")
             method = environ.get("REQUEST_METHOD", "GET").upper()
         params: dict[str, Any] = {}
-        for route in self._index.candidates(path):
+        # The route index (routing/_index.py), inlined: the routes that may
+        # match the path's first segment, in order.
+        head = path[1:]
+        cut = head.find("/")
+        index = self._index
+        for route in index._groups.get(head if cut < 0 else head[:cut], index._default):
             matched = route.compiled.match(path)
             if matched is None:
                 continue
