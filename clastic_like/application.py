@@ -370,8 +370,8 @@ class Application:
         request = holder[2]
         if request is None:
             request = holder[2] = self.request_type(environ)
-            request.request_id = next(self._request_ids)
-        request.path_params = params
+            request.__dict__["request_id"] = next(self._request_ids)
+        request.__dict__["path_params"] = params
         return request
 
     def _dispatch(self, environ: dict[str, Any], holder: list[Any]) -> Any:

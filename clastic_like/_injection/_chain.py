@@ -17,6 +17,7 @@ were checked to be visible at its position.
 """
 from __future__ import annotations
 
+import inspect
 import keyword
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
@@ -164,6 +165,18 @@ def _kwargs(sources: Mapping[str, str], origins: Origins, namespace: dict[str, A
     return out
 
 
+def _direct(func: Any) -> Any:
+    """The cheapest thing to call for ``func``: for an object whose class
+    defines ``__call__`` in Python, its bound ``__call__`` (skips a lookup
+    per call)."""
+    if inspect.isfunction(func) or inspect.ismethod(func) or inspect.isbuiltin(func):
+        return func
+    call = getattr(type(func), "__call__", None)
+    if inspect.isfunction(call):
+        return func.__call__
+    return func
+
+
 def _exec(lines: list[str], namespace: dict[str, Any], label: str, cache: Optional[BindCache] = None) -> Step:
     source = "\n".join(lines)
     if cache is not None:
@@ -188,7 +201,7 @@ def _generate(
     function whose parameters are exactly the provides, stores them into the
     scope and continues with ``inner``.
     """
-    namespace: dict[str, Any] = {"_cl_func": func, "_cl_inner": inner}
+    namespace: dict[str, Any] = {"_cl_func": _direct(func), "_cl_inner": inner}
     kwargs = _kwargs(sources, origins, namespace, "c")
     lines = ["def _cl_step(_cl_s):"]
     if next_provides is None:
@@ -212,7 +225,8 @@ def _generate_endpoint_and_render(
     Used when no endpoint or render hooks sit between the two, which is the
     common case; the result is the same as chaining two steps, minus a call.
     """
-    namespace: dict[str, Any] = {"_cl_ep": endpoint, "_cl_render": render, "_cl_resp": response_type}
+    namespace: dict[str, Any] = {"_cl_ep": _direct(endpoint), "_cl_render": _direct(render),
+                                 "_cl_resp": response_type}
     ep_kwargs = _kwargs(ep_sources, ep_origins, namespace, "e")
     r_kwargs = _kwargs(r_sources, r_origins, namespace, "r", local={"context": "_cl_result"})
     lines = [

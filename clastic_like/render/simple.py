@@ -209,6 +209,9 @@ class BasicRender:
         return f"{type(self).__name__}()"
 
 
+# First bytes after which a body may be JSON: a bracket, or whitespace
+# (``bytes.strip`` strips these six) before one.
+_MAYBE_JSON = frozenset([b"{", b"[", b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c"])
 _SNIFFED_CONTENT_TYPES = {
     "application/json": "application/json",
     "text/html": "text/html; charset=utf-8",
@@ -218,7 +221,7 @@ _SNIFFED_CONTENT_TYPES = {
 
 def _sniff_mimetype(body: bytes) -> str:
     first = body[:1]
-    if first in (b"{", b"[") or first.isspace():
+    if first in _MAYBE_JSON:
         stripped = body.strip()
         if stripped[:1] in (b"{", b"[") and stripped[-1:] == {b"{": b"}", b"[": b"]"}[stripped[:1]]:
             return "application/json"
