@@ -137,15 +137,26 @@ def check_expiry(raw: Optional[str]) -> Optional[int]:
 
 
 def check_form(url: Optional[str], alias: Optional[str], expiry: Optional[str]) -> tuple[Optional[CheckedLink], dict[str, str]]:
-    """``(link, {})`` when the form is valid, else ``(None, {field: message})``."""
+    """``(link, {})`` when the form is valid, else ``(None, {field: message})``.
+
+    Every field is checked, so the form shows all its problems at once.
+    """
     errors: dict[str, str] = {}
-    values = {}
-    for field, check, raw in (("url", check_url, url), ("alias", check_alias, alias),
-                              ("expiry", check_expiry, expiry)):
-        try:
-            values[field] = check(raw)
-        except Invalid as exc:
-            errors[field] = str(exc)
-    if errors:
+    target: Optional[str] = None
+    checked_alias: Optional[str] = None
+    lifetime: Optional[int] = None
+    try:
+        target = check_url(url)
+    except Invalid as exc:
+        errors["url"] = str(exc)
+    try:
+        checked_alias = check_alias(alias)
+    except Invalid as exc:
+        errors["alias"] = str(exc)
+    try:
+        lifetime = check_expiry(expiry)
+    except Invalid as exc:
+        errors["expiry"] = str(exc)
+    if errors or target is None:
         return None, errors
-    return CheckedLink(values["url"], values["alias"], values["expiry"]), {}
+    return CheckedLink(target, checked_alias, lifetime), {}
