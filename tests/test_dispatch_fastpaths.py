@@ -145,3 +145,19 @@ def test_truncated_form_body_is_client_disconnected_like_werkzeug():
     assert _form_outcome(Request, b"a=1", "application/x-www-form-urlencoded", "10", None, False) == \
         _form_outcome(WerkzeugRequest, b"a=1", "application/x-www-form-urlencoded", "10", None, False) == \
         "ClientDisconnected"
+
+
+@given(st.sampled_from(["/r/<a:int>", "/<a>/x/<b:float>", "/u/<name>/", "/n/<n:int>/<m:int>"]),
+       st.text(alphabet="/ax0123.-+e", max_size=14).map(lambda p: "/" + p.lstrip("/")),
+       st.booleans())
+def test_single_binding_shortcut_equals_general_match(pattern, path, strict):
+    """The converted-singles shortcut of CompiledPattern.match gives what the general loop gives."""
+    import dataclasses
+
+    from clastic_like.routing._converters import DEFAULT_CONVERTERS
+    from clastic_like.routing._pattern import compile_pattern, parse_pattern
+
+    compiled = compile_pattern(parse_pattern(pattern), DEFAULT_CONVERTERS, strict)
+    assert compiled.singles is not None
+    general = dataclasses.replace(compiled, singles=None)
+    assert compiled.match(path) == general.match(path)

@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Optional, Union
 
-from ._converters import Converter
+from ._converters import DEFAULT_CONVERTERS, Converter
 
 __all__ = [
     "InvalidPattern",
@@ -150,6 +150,10 @@ class CompiledPattern:
     # For a pattern without bindings, the one path it matches in canonical
     # form (compared before trying the regex, which handles the rest).
     literal: Optional[str] = None
+    # When every binding is one required segment with a built-in converter
+    # (no "/" possible): (name, group index, convert) triples, converted
+    # without the general loop below.
+    singles: Optional[tuple[tuple[str, int, Callable[[str], Any]], ...]] = None
 
     def match(self, path: str) -> Optional[dict[str, Any]]:
         """Return the converted bindings if ``path`` matches, else ``None``.
@@ -164,6 +168,11 @@ class CompiledPattern:
             return None
         if not self.converters:
             return {}
+        if self.singles is not None:
+            try:
+                return {name: convert(m[index]) for name, index, convert in self.singles}
+            except (ValueError, TypeError, KeyError):
+                return None
         groups = m.groupdict()
         params: dict[str, Any] = {}
         try:
@@ -229,7 +238,13 @@ def compile_pattern(
         if parsed.is_branch and parsed.segments:
             literal += "/"
         assert regex.match(literal), literal  # the canonical form always matches
-    return CompiledPattern(parsed, regex, tuple(convs), literal)
+    singles = None
+    slash_free = {conv.pattern for conv in DEFAULT_CONVERTERS.values()}
+    if convs and all(not multi and not optional for _, _, multi, optional in convs) and all(
+            converters[seg.type_name].pattern in slash_free
+            for seg in parsed.segments if isinstance(seg, Binding)):
+        singles = tuple((name, regex.groupindex[name], convert) for name, convert, _, _ in convs)
+    return CompiledPattern(parsed, regex, tuple(convs), literal, singles)
 
 
 def normalize_path(path: str, is_branch: bool) -> str:
