@@ -226,6 +226,12 @@ def set_body(resp: Response, body: bytes, content_type: str) -> None:
     if _FAST and type(resp.headers) is Headers:
         resp.response = [body]
         items = resp.headers._list
+        if len(items) == 2 and items[0][0] == "Content-Type" and items[1][0] == "Content-Length" \
+                and resp.automatically_set_content_length:
+            # The layout init_response made: replace both in place.
+            items[0] = ("Content-Type", content_type)
+            items[1] = ("Content-Length", str(len(body)))
+            return
         if resp.automatically_set_content_length:
             _set_header(items, "Content-Length", str(len(body)))
         _set_header(items, "Content-Type", content_type)
