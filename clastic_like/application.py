@@ -345,7 +345,11 @@ class Application:
             raise
         if holder[0] is not None:
             response = self._close_resources(environ, holder, response, params)
-        return to_wsgi(response, environ, start_response)
+        body = to_wsgi(response, environ, start_response)
+        request = holder[2]
+        if request is not None and "files" in request.__dict__:
+            request.close()  # uploaded files' temporary files, as Werkzeug's own apps do
+        return body
 
     def dispatch(self, request: Any) -> Any:
         """Route ``request`` and return a response (Clastic's O1-O3, H1-H4, F5-F7)."""

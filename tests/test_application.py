@@ -782,3 +782,18 @@ def test_oversize_form_is_a_413():
     app.request_type = SmallRequest
     resp = app.get_local_client().post('/', data={'field': 'x' * 100})
     assert resp.status_code == 413
+
+
+def test_uploaded_files_are_closed_after_the_response():
+    """Files parsed from a multipart body are closed once the response is made (no leaked temp files)."""
+    import io
+
+    seen = []
+
+    def upload(request):
+        seen.append(request.files['f'])
+        return request.files['f'].filename
+
+    client = Application([('/', upload, render_basic)]).get_local_client()
+    resp = client.post('/', data={'f': (io.BytesIO(b'x' * 10), 'u.txt')})
+    assert resp.get_data(as_text=True) == 'u.txt' and seen[0].stream.closed

@@ -401,7 +401,9 @@ def _poll(proc, log_path, port, wanted, path='/', accept='text/plain'):
             break
         try:
             last = _fetch(port, path, accept)
-        except OSError as exc:
+        except (OSError, http.client.HTTPException) as exc:
+            # Refused, reset, or cut mid-answer (IncompleteRead) while the
+            # reloader swaps processes: poll again.
             last = exc
         else:
             if wanted(*last):
