@@ -31,6 +31,7 @@ import os
 import re
 import sys
 import traceback
+import types
 from dataclasses import dataclass
 from typing import Any, Iterable, Optional, Union
 
@@ -171,6 +172,9 @@ def load_app(import_string: Union[str, ImportTarget]) -> Application:
         hint = ""
         if callable(obj) and not target.call and not isinstance(obj, type):
             hint = f" If it builds the application, call it: '{target.text}()'."
+        elif isinstance(obj, types.ModuleType):
+            hint = (f" A submodule named {target.attrs[-1]!r} hides any attribute of that name in the"
+                    " package: rename the submodule or name the attribute inside it.")
         raise AppImportError(
             f"Cannot load {target.text!r}: it is {_describe(obj)}, not a clastic_like Application.{hint}"
         )

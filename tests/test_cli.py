@@ -289,3 +289,14 @@ def test_serve_reports_address_in_use(capsys, package, monkeypatch):
 def test_describe_failure_is_one_line():
     """A multi-line exception message becomes one line."""
     assert cli.describe_failure(ValueError('a\nb\n  c')) == 'ValueError: a b c'
+
+
+def test_submodule_shadowing_an_attribute_gets_a_hint(tmp_path, monkeypatch, capsys):
+    """MODULE:app naming a submodule 'app' explains that the submodule hides the attribute."""
+    pkg = tmp_path / 'shadowpkg'
+    pkg.mkdir()
+    (pkg / '__init__.py').write_text('from . import app\n')
+    (pkg / 'app.py').write_text('x = 1\n')
+    monkeypatch.syspath_prepend(str(tmp_path))
+    code, _, err = run(capsys, 'check', 'shadowpkg:app')
+    assert code != 0 and 'submodule' in err and 'hides' in err
