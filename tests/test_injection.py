@@ -924,8 +924,14 @@ def test_serving_requests_never_calls_inspect(monkeypatch):
     def boom():
         raise RuntimeError("kaboom")
 
+    def table(user):
+        """A table.
+
+        Rendered as HTML for browsers."""
+        return {"user": user}
+
     app = Application(
-        [GET("/hello/<name>", hello, render), ("/boom", boom, render_basic)],
+        [GET("/hello/<name>", hello, render), ("/boom", boom, render_basic), ("/table", table, render_basic)],
         middlewares=[Auth()],
     )
     client = app.get_local_client()
@@ -946,7 +952,10 @@ def test_serving_requests_never_calls_inspect(monkeypatch):
                          ("GET", "/boom"), ("GET", "/hello/again")]:
         resp = client.open(path, method=method)
         results.append((resp.status_code, resp.get_data(as_text=True)))
+    html = client.get("/table", headers={"Accept": "text/html"})
     monkeypatch.undo()
+
+    assert html.status_code == 200 and "A table." in html.get_data(as_text=True)
 
     assert results[0] == (200, "bob/ann")
     assert results[1][0] == 404

@@ -275,36 +275,31 @@ def compile_chain(
         used.update(sources)
         return sources
 
+    def plan_hooks(hook_name: str, provides_attr: str, avail: Origins) -> list[tuple[Any, ...]]:
+        """Resolve one phase's hooks in order; each sees the provides of the
+        earlier ones (I3), which are added to ``avail`` as it goes."""
+        hooks = []
+        for mw in middlewares:
+            info = hook_info(mw, hook_name, cache)
+            provides = as_names(getattr(mw, provides_attr, ()), f"{_mw_name(mw)}.{provides_attr}")
+            if info is not None:
+                role = f"middleware {_mw_name(mw)}.{hook_name}"
+                hooks.append((info, plan(info, avail, role, True), provides, avail.copy()))
+                avail.add_dynamic(provides, f"provided by {_mw_name(mw)}.{hook_name}")
+        return hooks
+
     # -- what each phase sees (I3) ------------------------------------------
     req_avail = origins.copy()
-    req_hooks = []
-    for mw in middlewares:
-        info = hook_info(mw, "request", cache)
-        provides = as_names(getattr(mw, "provides", ()), f"{_mw_name(mw)}.provides")
-        if info is not None:
-            req_hooks.append((info, plan(info, req_avail, f"middleware {_mw_name(mw)}.request", True), provides, req_avail.copy()))
-            req_avail.add_dynamic(provides, f"provided by {_mw_name(mw)}.request")
+    req_hooks = plan_hooks("request", "provides", req_avail)
 
     ep_avail = req_avail.copy()
-    ep_hooks = []
-    for mw in middlewares:
-        info = hook_info(mw, "endpoint", cache)
-        provides = as_names(getattr(mw, "endpoint_provides", ()), f"{_mw_name(mw)}.endpoint_provides")
-        if info is not None:
-            ep_hooks.append((info, plan(info, ep_avail, f"middleware {_mw_name(mw)}.endpoint", True), provides, ep_avail.copy()))
-            ep_avail.add_dynamic(provides, f"provided by {_mw_name(mw)}.endpoint")
+    ep_hooks = plan_hooks("endpoint", "endpoint_provides", ep_avail)
     ep_info = cache.info(endpoint) if cache is not None else get_callable_info(endpoint)
     ep_sources = plan(ep_info, ep_avail, "endpoint", False)
 
     render_avail = req_avail.copy()
     render_avail.add_dynamic(("context",), "built-in")
-    r_hooks = []
-    for mw in middlewares:
-        info = hook_info(mw, "render", cache)
-        provides = as_names(getattr(mw, "render_provides", ()), f"{_mw_name(mw)}.render_provides")
-        if info is not None:
-            r_hooks.append((info, plan(info, render_avail, f"middleware {_mw_name(mw)}.render", True), provides, render_avail.copy()))
-            render_avail.add_dynamic(provides, f"provided by {_mw_name(mw)}.render")
+    r_hooks = plan_hooks("render", "render_provides", render_avail)
     r_sources = None
     if render is not None:
         r_info = cache.info(render) if cache is not None else get_callable_info(render)

@@ -23,6 +23,7 @@ from werkzeug.wrappers import Response
 from .._wrappers import make_response
 
 from ..errors import BadRequest
+from ._data import set_items
 from .tabular import TabularRender
 
 __all__ = [
@@ -62,14 +63,7 @@ class ClasticJSONEncoder(json.JSONEncoder):
         if dataclasses.is_dataclass(o) and not isinstance(o, type):
             return dataclasses.asdict(o)
         if isinstance(o, Set):
-            # Sorted when possible, so the same set always encodes the same
-            # way (stable bodies, stable ETags).
-            items = list(o)
-            try:
-                items.sort()
-            except TypeError:
-                pass
-            return items
+            return set_items(o)
         if isinstance(o, Sized) and isinstance(o, Iterable):
             return list(o)
         for method in ("to_dict", "asdict", "isoformat"):

@@ -7,16 +7,18 @@ URLs in the docstring become links.
 """
 from __future__ import annotations
 
-import inspect
 import re
+import textwrap
+import weakref
 from collections.abc import Sequence, Set
 from html import escape
-from typing import Any
+from typing import Any, Optional
 
 from boltons.tableutils import Table
 from werkzeug.wrappers import Response
 
 from .._injection._signature import get_callable_info
+from ._data import set_items
 
 __all__ = ["TabularRender", "linkify", "escape_html"]
 
@@ -80,18 +82,13 @@ def _plain_data(value: Any) -> Any:
     expects.
     """
     if isinstance(value, Set):
-        items = list(value)
-        try:
-            items.sort()
-        except TypeError:
-            pass
-        return items
+        return set_items(value)
     if isinstance(value, range):
         return list(value)
     return value
 
 
-def _endpoint_heading(endpoint: Any) -> str:
+def _endpoint_heading(endpoint: Any, arg_names: Optional[Sequence[str]] = None) -> str:
     """The endpoint's module, name, arguments and docstring, as escaped HTML."""
     target = getattr(endpoint, "func", endpoint)  # functools.partial
     module = getattr(target, "__module__", None) or type(target).__module__
@@ -99,10 +96,13 @@ def _endpoint_heading(endpoint: Any) -> str:
     # "<lambda>" and "<locals>" would read as tags; show them as "(lambda)".
     name = name.replace("<", "(").replace(">", ")")
     try:
-        args = ", ".join(get_callable_info(endpoint).args)
+        args = ", ".join(arg_names if arg_names is not None else get_callable_info(endpoint).args)
     except TypeError:
         args = "..."
-    doc = inspect.getdoc(endpoint) or ""
+    # The docstring's first line, and the rest dedented (no `inspect` while
+    # serving: the signature was read at bind, the docstring is just text).
+    raw_doc = getattr(endpoint, "__doc__", None)
+    doc = raw_doc.expandtabs().strip() if isinstance(raw_doc, str) else ""
     first, _, rest = doc.partition("\n")
     parts = [
         f'<h1><span class="module">{escape_html(module)}.</span>{escape_html(name)}({escape_html(args)})</h1>'
@@ -110,7 +110,7 @@ def _endpoint_heading(endpoint: Any) -> str:
     if first.strip():
         parts.append(f'<p class="doc summary">{linkify(first.strip())}</p>')
     if rest.strip():
-        parts.append(f'<p class="doc">{linkify(inspect.cleandoc(rest))}</p>')
+        parts.append(f'<p class="doc">{linkify(textwrap.dedent(rest).strip())}</p>')
     return "".join(parts)
 
 
@@ -132,6 +132,9 @@ class TabularRender:
         self.enable_title = enable_title
         self.table_type = table_type
         self.with_metadata = with_metadata
+        # A route's heading depends only on its endpoint: made once per route
+        # (its arguments were read when the route was bound).
+        self._headings: "weakref.WeakKeyDictionary[Any, str]" = weakref.WeakKeyDictionary()
 
     def to_table(self, context: Any) -> Any:
         if isinstance(context, self.table_type):
@@ -144,7 +147,14 @@ class TabularRender:
         heading = ""
         title = "Data"
         if _route is not None and self.enable_title:
-            heading = _endpoint_heading(_route.endpoint)
+            try:
+                heading = self._headings[_route]
+            except (KeyError, TypeError):
+                heading = _endpoint_heading(_route.endpoint, getattr(_route, "endpoint_args", None))
+                try:
+                    self._headings[_route] = heading
+                except TypeError:  # not weak-referenceable (a stand-in route): just don't keep it
+                    pass
             title = getattr(_route, "pattern", title)
         html = table.to_html(orientation=self.orientation, with_metadata=self.with_metadata,
                              max_depth=self.max_depth)
