@@ -12,7 +12,6 @@ import http.client
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -25,6 +24,7 @@ import clastic_like.server as server
 from clastic_like import Application, render_basic
 from clastic_like.errors import ContextualErrorHandler, REPLErrorHandler
 from clastic_like.server import AppImportError, ImportTarget, load_app, parse_import_string, run_app, run_from_import_string
+from tests._process import free_port
 
 DEADLINE = 20.0
 
@@ -354,10 +354,6 @@ def test_reloader_child_keeps_extra_files(recorder, package, as_child):
 
 # -- end to end: a real process on 127.0.0.1 -----------------------------------------------------------------
 
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 def _fetch(port, path='/', accept='text/plain'):
@@ -443,7 +439,7 @@ def test_flaw_page_until_the_file_is_fixed(tmp_path, case):
     (pkg / '__init__.py').write_text('')
     web = pkg / 'web.py'
     web.write_text(textwrap.dedent(source))
-    port = _free_port()
+    port = free_port()
     with dev_server(str(tmp_path), 'flawpkg.web:app', '--port', str(port)) as (proc, log_path):
         status, body = _poll(proc, log_path, port, lambda s, b: s == 500)
         assert expected in body and 'web.py' in body
@@ -462,7 +458,7 @@ def test_debug_app_exceptions_reach_werkzeug_debugger(tmp_path):
             raise RuntimeError('debugger-should-see-this')
         app = Application([('/', home, render_basic), ('/boom', boom, render_basic)], debug=True)
     '''))
-    port = _free_port()
+    port = free_port()
     with dev_server(str(tmp_path), 'dbgapp:app', '--port', str(port), '--no-reload') as (proc, log_path):
         assert _poll(proc, log_path, port, lambda s, b: s == 200) == (200, 'home')
         status, body = _fetch(port, '/boom', accept='text/html')

@@ -4,7 +4,6 @@ from __future__ import annotations
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,6 +15,8 @@ from hypothesis import strategies as st
 from clastic_like import Application
 from clastic_like.pytest_plugin import assert_json, assert_json_error
 from examples import json_api
+
+from tests._process import free_port, stop_process
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JSON = {"Accept": "application/json"}
@@ -205,16 +206,12 @@ def test_any_json_body_is_201_or_400(body):
 
 # -- runnable --------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.server
 def test_runs_as_a_module(tmp_path):
     """``python -m examples.json_api`` serves the API on 127.0.0.1 (here on a free port from PORT)."""
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path / "server.log"
     with open(log_path, "wb") as log:
         proc = subprocess.Popen([sys.executable, "-m", "examples.json_api"], cwd=ROOT,
@@ -236,9 +233,4 @@ def test_runs_as_a_module(tmp_path):
             assert (response.status, json.loads(response.read())) == (200, {"status": "ok"})
             conn.close()
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_process(proc)

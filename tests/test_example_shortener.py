@@ -28,6 +28,8 @@ from examples.shortener.__main__ import port_from_env
 from examples.shortener.forms import MAX_URL_LENGTH
 from examples.shortener.web import COOKIE_NAME, MAX_FORM_BYTES, MAX_REMEMBERED, remembered
 
+from tests._process import stop_process
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SECRET = "test-secret-" + "x" * 32
 START_TIMEOUT = 15.0
@@ -556,12 +558,7 @@ def running(argv: list[str], port: int, env: dict[str, str], log_path) -> Iterat
                     time.sleep(0.1)
             yield
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_process(proc)
 
 
 def fetch(port: int, path: str) -> tuple[int, str]:

@@ -5,7 +5,6 @@ import contextlib
 import http.client
 import json
 import os
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -16,6 +15,8 @@ import pytest
 from clastic_like import Application
 from clastic_like.pytest_plugin import assert_json, assert_json_error
 from examples import todo
+
+from tests._process import free_port, stop_process
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 JSON = {"Accept": "application/json"}
@@ -235,16 +236,12 @@ def test_wrong_methods_are_405(client, method, path, allow):
 
 # -- runnable -------------------------------------------------------------------------------------------
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.mark.server
 def test_runs_as_a_module(tmp_path):
     """``python -m examples.todo`` serves on 127.0.0.1 with the database from TODO_DB."""
-    port, db = _free_port(), tmp_path / "served.db"
+    port, db = free_port(), tmp_path / "served.db"
     log_path = tmp_path / "server.log"
     env = {**os.environ, "PORT": str(port), "TODO_DB": str(db)}
     with open(log_path, "wb") as log:
@@ -268,10 +265,5 @@ def test_runs_as_a_module(tmp_path):
             assert (response.status, json.loads(response.read())) == (201, {"id": 1, "title": "served", "done": False})
             conn.close()
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_process(proc)
     assert _rows(str(db)) == [(1, "served", 0)]

@@ -12,6 +12,8 @@ import time
 
 import pytest
 
+from tests._process import free_port, stop_process
+
 pytestmark = pytest.mark.server
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -19,10 +21,6 @@ START_TIMEOUT = 15.0
 LEAKS = ('RuntimeError', 'secret-token-123', '.py', 'Traceback')
 
 
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(('127.0.0.1', 0))
-        return sock.getsockname()[1]
 
 
 def _wait_for_port(proc, port, log_path):
@@ -41,7 +39,7 @@ def _wait_for_port(proc, port, log_path):
 @pytest.fixture(scope='module')
 def server_port(tmp_path_factory):
     """Start gunicorn on a free port serving ``tests.server_app:app``; stop it afterwards."""
-    port = _free_port()
+    port = free_port()
     log_path = tmp_path_factory.mktemp('gunicorn') / 'gunicorn.log'
     with open(log_path, 'wb') as log:
         proc = subprocess.Popen(
@@ -53,12 +51,7 @@ def server_port(tmp_path_factory):
             _wait_for_port(proc, port, log_path)
             yield port
         finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait()
+            stop_process(proc)
 
 
 def _request(port, method, path, headers=None):

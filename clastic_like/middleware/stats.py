@@ -229,7 +229,7 @@ def _get_stats_mw(_application: Any) -> StatsMiddleware:
     for mw in getattr(_application, "middlewares", ()):
         if isinstance(mw, StatsMiddleware):
             return mw
-    raise NotImplemented(
+    raise NotImplemented(  # noqa: F901 - clastic_like.errors.NotImplemented, the 501 error
         "StatsMiddleware is not installed on this application; add StatsMiddleware() to"
         " Application(middlewares=[...])."
     )
