@@ -44,6 +44,10 @@ __all__ = [
 ]
 
 
+_REQUEST_INIT = Request.__init__
+_new_object = object.__new__
+
+
 class RerouteWSGI(Exception):
     """Hand the raw WSGI call to another WSGI application.
 
@@ -373,7 +377,15 @@ class Application:
         """The request's Request object, built on first use."""
         request = holder[2]
         if request is None:
-            request = holder[2] = self.request_type(environ)
+            request_type = self.request_type
+            if request_type.__init__ is _REQUEST_INIT:
+                # What Request.__init__ does, in one step (it only stores).
+                request = holder[2] = _new_object(request_type)
+                request.__dict__.update(environ=environ, shallow=False, request_id=next(self._request_ids),
+                                        path_params=params)
+                environ["werkzeug.request"] = request
+                return request
+            request = holder[2] = request_type(environ)
             request.__dict__["request_id"] = next(self._request_ids)
         request.__dict__["path_params"] = params
         return request
