@@ -377,7 +377,7 @@ class Application:
         """The request's Request object, built on first use."""
         request = holder[2]
         if request is None:
-            request_type = self.request_type
+            request_type: Any = self.request_type
             if request_type.__init__ is _REQUEST_INIT:
                 # What Request.__init__ does, in one step (it only stores).
                 request = holder[2] = _new_object(request_type)
