@@ -16,9 +16,9 @@ import keyword
 from dataclasses import dataclass
 from typing import Any, Callable, Iterable, Mapping, Optional, Union
 
-from ..errors import ERROR_CODE_MAP, BadRequest
+from ..errors import BadRequest
 
-__all__ = ["ParamSpec", "ParamsArg", "parse_param_spec", "read_params", "to_clastic_error"]
+__all__ = ["ParamSpec", "ParamsArg", "parse_param_spec", "read_params"]
 
 ParamsArg = Union[str, Iterable[str], Mapping[str, Any]]
 
@@ -148,16 +148,3 @@ def read_params(values: Any, specs: Mapping[str, ParamSpec], strict: bool, label
     if problems:
         raise BadRequest(" ".join(problems))
     return out
-
-
-def to_clastic_error(exc: Any) -> Any:
-    """The clastic_like error for a Werkzeug ``HTTPException`` (same code).
-
-    Werkzeug raises its own exceptions while parsing bodies (413 for too many
-    form parts or an oversized field, 400 for a client that disconnected);
-    the application only renders clastic_like's, so anything else would be
-    a 500.
-    """
-    code = getattr(exc, "code", None) or 400
-    cls = ERROR_CODE_MAP.get(code, BadRequest)
-    return cls(detail=getattr(exc, "description", None) or None)

@@ -17,7 +17,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional
 from werkzeug.exceptions import RequestEntityTooLarge as _WerkzeugTooLarge
 
 from ..errors import RequestEntityTooLarge
-from ._params import to_clastic_error
+from .._errors._werkzeug import from_werkzeug
 from .core import Middleware
 
 __all__ = ["BodyLimitMiddleware", "LimitedInput"]
@@ -122,7 +122,7 @@ class BodyLimitMiddleware(Middleware):
         try:
             return next()
         except _WerkzeugTooLarge as exc:
-            raise to_clastic_error(exc) from None
+            raise from_werkzeug(exc) from None
 
     def __repr__(self) -> str:
         return f"BodyLimitMiddleware(max_bytes={self.max_bytes!r})"

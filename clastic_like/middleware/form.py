@@ -5,7 +5,8 @@ from typing import Any, Callable
 
 from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
 
-from ._params import ParamsArg, parse_param_spec, read_params, to_clastic_error
+from .._errors._werkzeug import from_werkzeug
+from ._params import ParamsArg, parse_param_spec, read_params
 from .core import Middleware
 
 __all__ = ["PostDataMiddleware"]
@@ -35,7 +36,7 @@ class PostDataMiddleware(Middleware):
         try:
             form = request.form
         except WerkzeugHTTPException as exc:
-            raise to_clastic_error(exc) from None
+            raise from_werkzeug(exc) from None
         return next(**read_params(form, self.specs, self.strict, "Form field"))
 
     def __repr__(self) -> str:
