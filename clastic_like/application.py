@@ -309,7 +309,8 @@ class Application:
         Rebuilt from scratch after every change, so wrappers never stack and
         routes added later contribute theirs (fixing Clastic's MW4 gaps).
         """
-        wsgi: Callable[..., Any] = self._dispatch_wsgi
+        dispatch: Callable[..., Any] = self._dispatch_wsgi
+        wsgi = dispatch
         handler_wrapper = getattr(self.error_handler, "wsgi_wrapper", None)
         if handler_wrapper is not None:
             wsgi = handler_wrapper(wsgi)
@@ -326,38 +327,148 @@ class Application:
             except TypeError as exc:
                 raise TypeError(f"expected valid WSGI callable from {mw!r} WSGI wrapper, instead got issue: {exc}") from None
             wsgi = wrapped
-        self._wsgi = wsgi
+        # None: nothing wraps the dispatcher, __call__ dispatches directly.
+        self._wsgi: Optional[Callable[..., Any]] = None if wsgi is dispatch else wsgi
         route_list = [*self.routes, self._null_route]
         self._index = RouteIndex(route_list, [first_literal(r.parsed) for r in route_list])
 
     # -- serving --------------------------------------------------------------
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        return self._wsgi(environ, start_response)
+    def __call__(self, environ: dict[str, Any], start_response: Optional[Callable[..., Any]],
+                 _holder: Optional[list[Any]] = None) -> Any:
+        """Serve one WSGI request: route it, run the chain, start the response.
 
-    def _dispatch_wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        # [request-scoped resources, failure, Request, DispatchState]: the
-        # Request and the DispatchState are only made when something needs
-        # them (see BoundRoute.needs_request / needs_state).
-        holder: list[Any] = [None, None, None, None]
+        ``_holder`` is internal (see :meth:`_dispatch_wsgi` and
+        :meth:`dispatch`): the request's ``[request-scoped resources, failure,
+        Request, DispatchState]``.  The Request and the DispatchState are only
+        made when something needs them (BoundRoute.needs_request /
+        needs_state).  With ``start_response=None`` the Response is returned
+        instead of sent.
+
+        Routing, the chain and sending all happen in this one method because
+        it runs for every request: each Python call avoided here is saved per
+        request (the dispatch fast paths are property-tested in
+        tests/test_dispatch_fastpaths.py).
+        """
+        if _holder is None:
+            if self._wsgi is not None:
+                # wsgi_wrapper middleware run first; the innermost one calls
+                # _dispatch_wsgi, which comes back here with a holder.
+                return self._wsgi(environ, start_response)
+            holder: list[Any] = [None, None, None, None]
+        else:
+            holder = _holder
+        request = holder[2]
+        if request is not None:
+            path, method = request.path, request.method
+        else:
+            # Exactly what Werkzeug's Request computes, without building one
+            # (the latin-1/UTF-8 round trip is the identity for ASCII).
+            raw_path = environ.get("PATH_INFO") or ""
+            if not raw_path.isascii():
+                raw_path = raw_path.encode("latin1").decode(errors="replace")
+            path = "/" + raw_path.lstrip("/")
+            method = environ.get("REQUEST_METHOD", "GET").upper()
+        params: dict[str, Any] = {}
+        # The route index (routing/_index.py), inlined: the routes that may
+        # match the path's first segment, in order.
+        head = path[1:]
+        cut = head.find("/")
+        index = self._index
         try:
-            response, params = self._route_request(environ, holder)
+            for route in index._groups.get(head if cut < 0 else head[:cut], index._default):
+                matched = route.compiled.match(path)
+                if matched is None:
+                    continue
+                if holder[3] is not None:
+                    holder[3].attempted_routes.append(route)
+                methods = route.methods
+                if methods is not None and method not in methods:
+                    self._state(holder, route).allowed_methods.update(methods)
+                    continue
+                params = matched
+                chain = route._execute
+                if route._canonical_slash and (path[-1] != "/" or "//" in path):
+                    # A branch route reached without its canonical trailing
+                    # slash (ends with one "/", no "//").
+                    if route.slash_mode == S_STRICT:
+                        self._state(holder, route).add_exception(self.error_handler.not_found_type(
+                            request=self._request(environ, holder, params), application=self,
+                            source_route=route))
+                        continue
+                    redirect_chain = route._redirect_chain
+                    assert redirect_chain is not None  # compiled for every redirect-mode branch route
+                    chain = redirect_chain
+                holder[1] = None
+                try:
+                    if route._lazy is None:
+                        scope = dict(params)
+                    else:
+                        if holder[0] is None:
+                            holder[0] = RequestResources()
+                        scope = LazyScope(params, route._lazy, holder[0])
+                    if route.needs_request or chain is not route._execute:
+                        scope["request"] = self._request(environ, holder, params)
+                    if route.needs_state:
+                        scope["_dispatch_state"] = self._state(holder, route)
+                    response = chain(scope)
+                    if not isinstance(response, Response):
+                        raise TypeError(
+                            f"Route {route.pattern!r}: expected a Response from the chain of"
+                            f" {route.chain.arg_sources[-1][1].name}(), received {type(response).__name__!r};"
+                            " give the route a render function (e.g. render_basic) or return a Response."
+                        )
+                except RerouteWSGI:
+                    raise
+                except HTTPException as exc:
+                    response = holder[1] = exc
+                except WerkzeugHTTPException as exc:  # raised while parsing the request
+                    holder[1] = exc
+                    response = from_werkzeug(exc)
+                except Exception as exc:  # uncaught: the error handler decides (F5)
+                    holder[1] = exc
+                    response = self.error_handler.uncaught_to_response(
+                        _error=exc, _application=self, _route=route,
+                        request=self._request(environ, holder, params), **params)
+                if isinstance(response, HTTPException):
+                    if response.source_route is None:
+                        response.source_route = route
+                    # The null route's answer is final, even a deferred error
+                    # it hands back (H4); other routes may decline (F6).
+                    if not response.is_breaking and route is not self._null_route:
+                        self._state(holder, route).add_exception(response)
+                        continue
+                    self._state(holder, route)
+                    response = self._render_error(response, self._request(environ, holder, params), holder, params)
+                break
+            else:  # pragma: no cover
+                raise AssertionError("unreachable: the null route matches every path")
         except RerouteWSGI as reroute:
             self._abort_resources(holder, None)
+            if start_response is None:
+                raise
             return reroute.wsgi_app(environ, start_response)
         except BaseException as exc:  # e.g. reraise_uncaught: still clean up
             self._abort_resources(holder, exc)
             raise
         if holder[0] is not None:
             response = self._close_resources(environ, holder, response, params)
+        if start_response is None:
+            return response
         body = to_wsgi(response, environ, start_response)
         request = holder[2]
-        if request is not None and "files" in request.__dict__:
-            request.close()  # uploaded files' temporary files, as Werkzeug's own apps do
+        if request is not None and request.__dict__.get("files"):
+            # Uploaded files' temporary files, as Werkzeug's own apps close
+            # them (Request.close only closes files: none, nothing to do).
+            request.close()
         return body
+
+    def _dispatch_wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        """The dispatcher as a WSGI callable, for wsgi_wrapper middleware to wrap."""
+        return Application.__call__(self, environ, start_response, [None, None, None, None])
 
     def dispatch(self, request: Any) -> Any:
         """Route ``request`` and return a response (Clastic's O1-O3, H1-H4, F5-F7)."""
-        return self._dispatch(request.environ, [None, None, request, None])
+        return Application.__call__(self, request.environ, None, [None, None, request, None])
 
     @staticmethod
     def _state(holder: list[Any], route: BoundRoute) -> DispatchState:
@@ -390,17 +501,6 @@ class Application:
         request.__dict__["path_params"] = params
         return request
 
-    def _dispatch(self, environ: dict[str, Any], holder: list[Any]) -> Any:
-        """Route, then clean up request-scoped resources (``dispatch``'s body)."""
-        try:
-            response, params = self._route_request(environ, holder)
-        except BaseException as exc:  # RerouteWSGI and reraise_uncaught too: still clean up
-            self._abort_resources(holder, None if isinstance(exc, RerouteWSGI) else exc)
-            raise
-        if holder[0] is not None:
-            response = self._close_resources(environ, holder, response, params)
-        return response
-
     @staticmethod
     def _abort_resources(holder: list[Any], failure: Optional[BaseException]) -> None:
         if holder[0] is not None:
@@ -423,93 +523,6 @@ class Application:
         error = self.error_handler.uncaught_to_response(
             _error=cleanup_error, _application=self, _route=None, request=request)
         return self._render_error(error, request, holder, params)
-
-    def _route_request(self, environ: dict[str, Any], holder: list[Any]) -> tuple[Any, Mapping[str, Any]]:
-        # This loop runs for every request: it reads attributes once and
-        # avoids helper calls on the common path.
-        request = holder[2]
-        if request is not None:
-            path, method = request.path, request.method
-        else:
-            # Exactly what Werkzeug's Request computes, without building one
-            # (the latin-1/UTF-8 round trip is the identity for ASCII).
-            raw_path = environ.get("PATH_INFO") or ""
-            if not raw_path.isascii():
-                raw_path = raw_path.encode("latin1").decode(errors="replace")
-            path = "/" + raw_path.lstrip("/")
-            method = environ.get("REQUEST_METHOD", "GET").upper()
-        params: dict[str, Any] = {}
-        # The route index (routing/_index.py), inlined: the routes that may
-        # match the path's first segment, in order.
-        head = path[1:]
-        cut = head.find("/")
-        index = self._index
-        for route in index._groups.get(head if cut < 0 else head[:cut], index._default):
-            matched = route.compiled.match(path)
-            if matched is None:
-                continue
-            if holder[3] is not None:
-                holder[3].attempted_routes.append(route)
-            methods = route.methods
-            if methods is not None and method not in methods:
-                self._state(holder, route).allowed_methods.update(methods)
-                continue
-            params = matched
-            chain = route._execute
-            if route._canonical_slash and (path[-1] != "/" or "//" in path):
-                # A branch route reached without its canonical trailing slash
-                # (ends with one "/", no "//").
-                if route.slash_mode == S_STRICT:
-                    self._state(holder, route).add_exception(self.error_handler.not_found_type(
-                        request=self._request(environ, holder, params), application=self,
-                        source_route=route))
-                    continue
-                redirect_chain = route._redirect_chain
-                assert redirect_chain is not None  # compiled for every redirect-mode branch route
-                chain = redirect_chain
-            holder[1] = None
-            try:
-                if route._lazy is None:
-                    scope = dict(params)
-                else:
-                    if holder[0] is None:
-                        holder[0] = RequestResources()
-                    scope = LazyScope(params, route._lazy, holder[0])
-                if route.needs_request or chain is not route._execute:
-                    scope["request"] = self._request(environ, holder, params)
-                if route.needs_state:
-                    scope["_dispatch_state"] = self._state(holder, route)
-                ret = chain(scope)
-                if not isinstance(ret, Response):
-                    raise TypeError(
-                        f"Route {route.pattern!r}: expected a Response from the chain of"
-                        f" {route.chain.arg_sources[-1][1].name}(), received {type(ret).__name__!r};"
-                        " give the route a render function (e.g. render_basic) or return a Response."
-                    )
-            except RerouteWSGI:
-                raise
-            except HTTPException as exc:
-                ret = holder[1] = exc
-            except WerkzeugHTTPException as exc:  # raised while parsing the request
-                holder[1] = exc
-                ret = from_werkzeug(exc)
-            except Exception as exc:  # uncaught: the error handler decides (F5)
-                holder[1] = exc
-                ret = self.error_handler.uncaught_to_response(
-                    _error=exc, _application=self, _route=route,
-                    request=self._request(environ, holder, params), **params)
-            if isinstance(ret, HTTPException):
-                if ret.source_route is None:
-                    ret.source_route = route
-                # The null route's answer is final, even a deferred error it
-                # hands back (H4); other routes may decline (F6).
-                if not ret.is_breaking and route is not self._null_route:
-                    self._state(holder, route).add_exception(ret)
-                    continue
-                self._state(holder, route)
-                return self._render_error(ret, self._request(environ, holder, params), holder, params), params
-            return ret, params
-        raise AssertionError("unreachable: the null route matches every path")  # pragma: no cover
 
     def _render_error(self, error: HTTPException, request: Any, holder: list[Any],
                       params: Mapping[str, Any]) -> Any:
