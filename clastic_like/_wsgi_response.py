@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
+from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Response
 
 __all__ = ["to_wsgi"]
@@ -47,7 +48,10 @@ def to_wsgi(response: Any, environ: dict[str, Any], start_response: Callable[...
         and environ.get("REQUEST_METHOD") != "HEAD"
         and (type(response) is Response or _is_plain(type(response)))
     ):
-        headers = list(response.headers)
+        header_obj = response.headers
+        # A plain Headers keeps its items in ``_list``: copying that list
+        # directly skips Headers.__iter__/__len__ (two Python calls).
+        headers = header_obj._list[:] if type(header_obj) is Headers else list(header_obj)
         if len(headers) == 2 and headers[0][0] == "Content-Type" and headers[1][0] == "Content-Length" \
                 and len(body) == 1 and type(body[0]) is bytes:
             # Exactly what make_response builds: nothing for Werkzeug to fix.

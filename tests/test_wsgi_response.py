@@ -5,6 +5,7 @@ import string
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Response
 
 from clastic_like._wsgi_response import to_wsgi
@@ -50,16 +51,22 @@ def _environ(method):
             "wsgi.url_scheme": "http", "PATH_INFO": "/x", "SCRIPT_NAME": "", "HTTP_HOST": "localhost"}
 
 
+class _SubHeaders(Headers):
+    pass
+
+
 @settings(max_examples=400, deadline=None)
 @given(statuses, st.lists(st.tuples(header_names, header_values), max_size=4), bodies,
-       st.sampled_from(["GET", "HEAD", "POST"]), st.booleans(), st.booleans())
-def test_fast_path_matches_werkzeug(status, headers, body, method, passthrough, on_close):
+       st.sampled_from(["GET", "HEAD", "POST"]), st.booleans(), st.booleans(), st.booleans())
+def test_fast_path_matches_werkzeug(status, headers, body, method, passthrough, on_close, sub_headers):
     """For random responses and methods, to_wsgi yields the same status, headers and body as Response.__call__."""
     def make():
         resp = Response(status=status, headers=headers, direct_passthrough=passthrough)
         resp.response = list(body) if isinstance(body, list) else body
         if on_close:
             resp.call_on_close(lambda: None)
+        if sub_headers:  # a Headers subclass is iterated, not read through _list
+            resp.headers = _SubHeaders(resp.headers)
         return resp
 
     if not isinstance(body, list):
