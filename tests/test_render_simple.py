@@ -8,6 +8,8 @@ import json
 import uuid
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clastic_like import Application, Response, render_basic, render_json, render_json_dev
 from clastic_like.render import BasicRender, ClasticJSONEncoder, JSONPRender, JSONRender, Table, TabularRender
@@ -53,6 +55,20 @@ def test_basic_render_not_called_for_response():
 def test_basic_render_sniffs_strings(context, mimetype):
     """B2/B3: strings are UTF-8 bytes; JSON-looking ones are JSON (B3 fixed), '<html' in 168 bytes is HTML, else text."""
     assert serve(context).mimetype == mimetype
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(
+    st.text(max_size=40),
+    st.text(alphabet=' \t\n{}[]<>html"a', max_size=20),
+    st.builds(lambda pad, tail: pad + '<html' + tail, st.text(alphabet='x', max_size=170), st.text(max_size=5)),
+))
+def test_basic_render_str_shortcut_sniffs_like_bytes(text):
+    """For any string, render_basic's str shortcut picks the Content-Type the bytes path sniffs for its UTF-8 form."""
+    as_str = render_basic(text, None, None)
+    as_bytes = render_basic(text.encode('utf-8'), None, None)
+    assert as_str.headers.to_wsgi_list() == as_bytes.headers.to_wsgi_list()
+    assert as_str.get_data() == as_bytes.get_data()
 
 
 def test_basic_render_encodes_text_as_utf8():

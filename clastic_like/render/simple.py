@@ -172,6 +172,10 @@ class BasicRender:
     def __call__(self, context: Any, request: Any, _route: Any) -> Response:
         if type(context) is str:  # the common case first
             body = context.encode("utf-8")
+            if body[:1] not in _MAYBE_JSON and body.find(b"<html", 0, 168) == -1:
+                # Plain text, decided without calling _sniff_mimetype (the
+                # same two tests it starts with).
+                return make_response(body, _TEXT_PLAIN)
             return make_response(body, _SNIFFED_CONTENT_TYPES[_sniff_mimetype(body)])
         if isinstance(context, str):
             context = context.encode("utf-8")
@@ -211,6 +215,7 @@ _SNIFFED_CONTENT_TYPES = {
     "text/html": "text/html; charset=utf-8",
     "text/plain": "text/plain; charset=utf-8",
 }
+_TEXT_PLAIN = _SNIFFED_CONTENT_TYPES["text/plain"]
 
 
 def _sniff_mimetype(body: bytes) -> str:
