@@ -7,6 +7,8 @@ Statement numbers (P1, S4, H5, O1, ...) refer to shared/spec/clastic-reference.m
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from clastic_like import (
     DELETE,
@@ -1088,3 +1090,36 @@ def test_converter_spec_must_be_converter_pair_or_callable(spec):
     """Converters (changed): a converter value that is not a Converter, pair or callable raises TypeError at construction."""
     with pytest.raises(TypeError):
         Application([], converters={"slug": spec})
+
+
+# -- per-pattern matchers (routing/_pattern.py) --------------------------------------------------
+
+_MATCHER_PATTERNS = ["/", "/a", "/a/", "/a/b.txt", "/r/<a:int>", "/<a>/x/<b:float>", "/u/<name>/",
+                     "/n/<n:int>/<m:int>", "/o/<opt?int>", "/m/<many+>", "/s/<rest*>", "/c/<c:hexa>"]
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(_MATCHER_PATTERNS),
+       st.text(alphabet="/abx0123.-+eftu", max_size=14).map(lambda p: "/" + p.lstrip("/")),
+       st.booleans())
+def test_chosen_matcher_equals_general_match(pattern, path, strict):
+    """For random patterns, paths and slash modes, the matcher picked at construction returns what general_match does."""
+    from clastic_like.routing._converters import make_converters
+    from clastic_like.routing._pattern import compile_pattern, parse_pattern
+
+    converters = make_converters({"hexa": (r"[0-9a-f]+", lambda text: int(text, 16))})
+    compiled = compile_pattern(parse_pattern(pattern), converters, strict)
+    assert compiled.match(path) == compiled.general_match(path)
+
+
+@pytest.mark.parametrize("pattern, kind", [
+    ("/a/b", "match_literal"), ("/r/<a:int>", "match_one"), ("/n/<n:int>/<m:int>", "match_singles"),
+    ("/s/<rest*>", "general_match"), ("/c/<c:hexa>", "general_match"),
+])
+def test_matcher_shortcut_is_chosen_by_shape(pattern, kind):
+    """Literal and single-segment patterns get their shortcut; the others the general matcher."""
+    from clastic_like.routing._converters import make_converters
+    from clastic_like.routing._pattern import compile_pattern, parse_pattern
+
+    converters = make_converters({"hexa": (r"[0-9a-f]+", lambda text: int(text, 16))})
+    assert compile_pattern(parse_pattern(pattern), converters, True).match.__name__ == kind

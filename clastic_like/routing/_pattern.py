@@ -21,7 +21,7 @@ application the route is bound into.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional, Union
 
 from ._converters import DEFAULT_CONVERTERS, Converter
@@ -140,9 +140,20 @@ def parse_pattern(pattern: str) -> ParsedPattern:
 _Conv = tuple[str, Callable[[str], Any], bool, bool]
 
 
+# What a converter raises to say "not mine": the route does not match (P9).
+_NO_MATCH = (ValueError, TypeError, KeyError)
+
+
 @dataclass(frozen=True)
 class CompiledPattern:
-    """A pattern compiled for one slash mode and one set of converters."""
+    """A pattern compiled for one slash mode and one set of converters.
+
+    ``match(path)`` returns the converted bindings if ``path`` matches, else
+    ``None``.  A converter that raises ``ValueError``, ``TypeError`` or
+    ``KeyError`` makes the route not match (Clastic's P9), so routing goes on.
+    It is chosen per pattern at construction (see :func:`_pick_matcher`):
+    routing calls it for every candidate route of every request.
+    """
 
     parsed: ParsedPattern
     regex: "re.Pattern[str]"
@@ -152,15 +163,15 @@ class CompiledPattern:
     literal: Optional[str] = None
     # When every binding is one required segment with a built-in converter
     # (no "/" possible): (name, group index, convert) triples, converted
-    # without the general loop below.
+    # without the general loop of general_match.
     singles: Optional[tuple[tuple[str, int, Callable[[str], Any]], ...]] = None
+    match: Callable[[str], Optional[dict[str, Any]]] = field(init=False, repr=False, compare=False)
 
-    def match(self, path: str) -> Optional[dict[str, Any]]:
-        """Return the converted bindings if ``path`` matches, else ``None``.
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "match", _pick_matcher(self))
 
-        A converter that raises ``ValueError``, ``TypeError`` or ``KeyError``
-        makes the route not match (Clastic's P9), so routing goes on.
-        """
+    def general_match(self, path: str) -> Optional[dict[str, Any]]:
+        """``match`` for any pattern: the reference the shortcuts must equal."""
         if path == self.literal:
             return {}
         m = self.regex.match(path)
@@ -168,11 +179,6 @@ class CompiledPattern:
             return None
         if not self.converters:
             return {}
-        if self.singles is not None:
-            try:
-                return {name: convert(m[index]) for name, index, convert in self.singles}
-            except (ValueError, TypeError, KeyError):
-                return None
         groups = m.groupdict()
         params: dict[str, Any] = {}
         try:
@@ -189,9 +195,50 @@ class CompiledPattern:
                     return None  # a custom converter pattern overreached
                 else:
                     params[name] = convert(text)
-        except (ValueError, TypeError, KeyError):
+        except _NO_MATCH:
             return None
         return params
+
+
+def _pick_matcher(compiled: CompiledPattern) -> Callable[[str], Optional[dict[str, Any]]]:
+    """The cheapest function equal to ``compiled.general_match`` for its shape.
+
+    Literal patterns compare strings first; patterns whose bindings are all
+    single slash-free segments convert the regex groups directly, with no
+    ``groupdict`` and no per-binding branching.
+    (tests/test_routing.py checks each shortcut against general_match.)
+    """
+    regex_match = compiled.regex.match
+    literal, singles = compiled.literal, compiled.singles
+    if literal is not None and not compiled.converters:
+        def match_literal(path: str) -> Optional[dict[str, Any]]:
+            if path == literal:
+                return {}
+            return None if regex_match(path) is None else {}  # a lenient spelling
+        return match_literal
+    if singles is not None and len(singles) == 1:
+        ((name, index, convert),) = singles
+
+        def match_one(path: str) -> Optional[dict[str, Any]]:
+            m = regex_match(path)
+            if m is None:
+                return None
+            try:
+                return {name: convert(m[index])}
+            except _NO_MATCH:
+                return None
+        return match_one
+    if singles is not None:
+        def match_singles(path: str) -> Optional[dict[str, Any]]:
+            m = regex_match(path)
+            if m is None:
+                return None
+            try:
+                return {name: convert(m[index]) for name, index, convert in singles}
+            except _NO_MATCH:
+                return None
+        return match_singles
+    return compiled.general_match
 
 
 def compile_pattern(
