@@ -492,8 +492,10 @@ class Application:
             if request_type.__init__ is _REQUEST_INIT:
                 # What Request.__init__ does, in one step (it only stores).
                 request = holder[2] = _new_object(request_type)
-                request.__dict__.update(environ=environ, shallow=False, request_id=next(self._request_ids),
-                                        path_params=params)
+                request.environ = environ
+                request.shallow = False
+                request.request_id = next(self._request_ids)
+                request.path_params = params
                 environ["werkzeug.request"] = request
                 return request
             request = holder[2] = request_type(environ)
