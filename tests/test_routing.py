@@ -1095,12 +1095,14 @@ def test_converter_spec_must_be_converter_pair_or_callable(spec):
 # -- per-pattern matchers (routing/_pattern.py) --------------------------------------------------
 
 _MATCHER_PATTERNS = ["/", "/a", "/a/", "/a/b.txt", "/r/<a:int>", "/<a>/x/<b:float>", "/u/<name>/",
-                     "/n/<n:int>/<m:int>", "/o/<opt?int>", "/m/<many+>", "/s/<rest*>", "/c/<c:hexa>"]
+                     "/n/<n:int>/<m:int>", "/o/<opt?int>", "/m/<many+>", "/s/<rest*>", "/c/<c:hexa>",
+                     "/<all*>", "/<some+>", "/<some+str>", "/<ints*int>"]
 
 
 @settings(max_examples=400, deadline=None)
 @given(st.sampled_from(_MATCHER_PATTERNS),
-       st.text(alphabet="/abx0123.-+eftu", max_size=14).map(lambda p: "/" + p.lstrip("/")),
+       st.one_of(st.text(alphabet="/abx0123.-+eftu", max_size=14).map(lambda p: "/" + p.lstrip("/")),
+                 st.text(alphabet="/a1\n ", max_size=6)),
        st.booleans())
 def test_chosen_matcher_equals_general_match(pattern, path, strict):
     """For random patterns, paths and slash modes, the matcher picked at construction returns what general_match does."""
@@ -1114,7 +1116,8 @@ def test_chosen_matcher_equals_general_match(pattern, path, strict):
 
 @pytest.mark.parametrize("pattern, kind", [
     ("/a/b", "match_literal"), ("/r/<a:int>", "match_one"), ("/n/<n:int>/<m:int>", "match_singles"),
-    ("/s/<rest*>", "general_match"), ("/c/<c:hexa>", "general_match"),
+    ("/s/<rest*>", "general_match"), ("/c/<c:hexa>", "general_match"), ("/<rest*>", "match_rest"),
+    ("/<rest+str>", "match_rest"), ("/<ints*int>", "general_match"),
 ])
 def test_matcher_shortcut_is_chosen_by_shape(pattern, kind):
     """Literal and single-segment patterns get their shortcut; the others the general matcher."""
@@ -1122,4 +1125,12 @@ def test_matcher_shortcut_is_chosen_by_shape(pattern, kind):
     from clastic_like.routing._pattern import compile_pattern, parse_pattern
 
     converters = make_converters({"hexa": (r"[0-9a-f]+", lambda text: int(text, 16))})
-    assert compile_pattern(parse_pattern(pattern), converters, True).match.__name__ == kind
+    assert compile_pattern(parse_pattern(pattern), converters, kind != "match_rest").match.__name__ == kind
+
+
+def test_rest_shortcut_is_only_for_lenient_modes():
+    """A lone rest binding compiled strictly keeps the general matcher (its regex refuses doubled slashes)."""
+    from clastic_like.routing._converters import DEFAULT_CONVERTERS
+    from clastic_like.routing._pattern import compile_pattern, parse_pattern
+
+    assert compile_pattern(parse_pattern("/<rest*>"), DEFAULT_CONVERTERS, True).match.__name__ == "general_match"

@@ -165,6 +165,11 @@ class CompiledPattern:
     # (no "/" possible): (name, group index, convert) triples, converted
     # without the general loop of general_match.
     singles: Optional[tuple[tuple[str, int, Callable[[str], Any]], ...]] = None
+    # When the pattern is one lenient ``+``/``*`` binding of a default
+    # slash-free text converter and nothing else (the null route's
+    # ``/<_ignored*>``): that binding's name.  Such a pattern matches every
+    # path starting with "/", so it is matched by splitting, not by the regex.
+    rest: Optional[str] = None
     match: Callable[[str], Optional[dict[str, Any]]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -216,6 +221,18 @@ def _pick_matcher(compiled: CompiledPattern) -> Callable[[str], Optional[dict[st
                 return {}
             return None if regex_match(path) is None else {}  # a lenient spelling
         return match_literal
+    rest = compiled.rest
+    if rest is not None:
+        required = not compiled.converters[0][3]
+
+        def match_rest(path: str) -> Optional[dict[str, Any]]:
+            if path and path[0] != "/":
+                return None  # the regex wants a slash first
+            text = path.strip("/")
+            if not text:
+                return None if required else {rest: []}
+            return {rest: text.split("/")}
+        return match_rest
     if singles is not None and len(singles) == 1:
         ((name, index, convert),) = singles
 
@@ -291,7 +308,11 @@ def compile_pattern(
             converters[seg.type_name].pattern in slash_free
             for seg in parsed.segments if isinstance(seg, Binding)):
         singles = tuple((name, regex.groupindex[name], convert) for name, convert, _, _ in convs)
-    return CompiledPattern(parsed, regex, tuple(convs), literal, singles)
+    rest = None
+    if not strict and len(parsed.segments) == 1 and isinstance(parsed.segments[0], Binding) \
+            and parsed.segments[0].multi and converters[parsed.segments[0].type_name] == DEFAULT_CONVERTERS["str"]:
+        rest = parsed.segments[0].name
+    return CompiledPattern(parsed, regex, tuple(convs), literal, singles, rest)
 
 
 def normalize_path(path: str, is_branch: bool) -> str:
