@@ -532,7 +532,7 @@ class Application:
         route = error.source_route if isinstance(error.source_route, BoundRoute) else self._null_route
         state = holder[3] if holder[3] is not None else self._state(holder, route)
         try:
-            rendered = route.execute_error(request, error, state, **params)
+            rendered = route._run_error(request, error, state, params)
         except Exception:
             # The client still gets the error, negotiated by the fallback;
             # the broken renderer must not go unnoticed.

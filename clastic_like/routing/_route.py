@@ -377,15 +377,20 @@ class BoundRoute:
 
     def execute_error(self, request: Any, _error: Any, _dispatch_state: Any = None, **url_params: Any) -> Any:
         """Render an error with this route's ``render_error``."""
+        return self._run_error(request, _error, _dispatch_state, url_params)
+
+    def _run_error(self, request: Any, error: Any, state: Any, url_params: Mapping[str, Any]) -> Any:
+        """:meth:`execute_error` with the URL bindings as one mapping (the
+        dispatcher's call: no keyword packing per error)."""
         if self._execute_error is None:
             raise TypeError(f"{self._where}: no render_error is set.")
-        scope = {"request": request, "_dispatch_state": _dispatch_state, "_error": _error}
         if self._error_var_kw:
             # A render_error declaring **kwargs receives every injectable,
             # including the URL bindings of the route that matched (I3).
             render_error: Any = self.render_error
-            return render_error(**self._origins.statics, **scope, **url_params)
-        return self._execute_error(scope)
+            return render_error(**self._origins.statics, request=request, _dispatch_state=state,
+                                _error=error, **url_params)
+        return self._execute_error({"request": request, "_dispatch_state": state, "_error": error})
 
     # -- dependency introspection (D3) --------------------------------------
     def get_required_args(self) -> list[str]:
