@@ -8,12 +8,11 @@ the route being served).  :class:`Response` is Werkzeug's response.
 from __future__ import annotations
 
 import uuid
-from io import BytesIO
-from typing import Any
+from typing import IO, Any, Callable, Generic, TypeVar, overload
 
 from urllib.parse import parse_qsl
 
-from werkzeug.datastructures import Headers
+from werkzeug.datastructures import FileStorage, Headers, ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 from werkzeug.wsgi import LimitedStream, get_content_length
@@ -29,19 +28,44 @@ REQUEST_ID_ENVIRON_KEY = "clastic_like.request_id"
 _URLENCODED = "application/x-www-form-urlencoded"
 _CHUNK = 64 * 1024
 
+_T = TypeVar("_T")
 
-def _read_exactly(stream: Any, length: int) -> bytes:
-    """Read ``length`` bytes as Werkzeug's LimitedStream does: a read error or
-    an early end of the body means the client disconnected (a 400)."""
-    chunks = []
+
+def _content_length(environ: Any) -> int | None:
+    """Werkzeug's ``get_content_length(environ)``, the usual header read directly.
+
+    A ``str`` of ASCII digits, with no Transfer-Encoding, is exactly what
+    Werkzeug's ``_plain_int`` accepts unchanged, so its value is ``int`` of
+    it; anything else (chunked, spaces, signs, garbage, more digits than
+    ``int`` converts) goes to Werkzeug.
+    """
+    length = environ.get("CONTENT_LENGTH")
+    if type(length) is str and "HTTP_TRANSFER_ENCODING" not in environ and length.isdigit() and length.isascii():
+        try:
+            return int(length)
+        except ValueError:  # past sys.get_int_max_str_digits(): Werkzeug's answer (0) below
+            pass
+    return get_content_length(environ)
+
+
+def _read_body(stream: Any, length: int) -> bytes:
+    """Read ``length`` bytes as Werkzeug's LimitedStream does.
+
+    Fewer bytes mean the client disconnected (a read error or an early end
+    of the body): the caller raises ClientDisconnected (a 400), once it has
+    recorded how far the stream got.
+    """
+    chunks: list[bytes] = []
     remaining = length
     while remaining > 0:
         try:
             chunk = stream.read(min(remaining, _CHUNK))
         except (OSError, ValueError):
-            raise ClientDisconnected() from None
+            break
         if not chunk:
-            raise ClientDisconnected()
+            break
+        if not chunks and len(chunk) >= remaining:  # the usual small body, in one read: no join
+            return chunk
         chunks.append(chunk)
         remaining -= len(chunk)
     return b"".join(chunks)
@@ -60,6 +84,171 @@ def parse_urlencoded(text: str) -> list[tuple[str, str]]:
             items.append((name, value))
     return items
 
+
+_new_dict = dict.__new__
+_dict_update = dict.update
+
+
+def urlencoded_form(text: str) -> ImmutableMultiDict[str, str]:
+    """``ImmutableMultiDict(parse_urlencoded(text))``, built directly.
+
+    A MultiDict is a dict of name -> list of values (each name once, in
+    order of first appearance) that ``__init__`` builds by regrouping the
+    pairs one by one in Python; here the pairs are grouped while splitting,
+    and ``dict.update`` stores the lists in C (past the immutable
+    ``__setitem__``).  Only used when :func:`_probe_fast_multidict` agrees.
+    """
+    lists: dict[str, list[str]] = {}
+    if "%" in text or "+" in text:
+        for name, value in parse_urlencoded(text):
+            lists.setdefault(name, []).append(value)
+    else:  # the common case, split in one pass instead of building pairs first
+        for pair in text.split("&"):
+            if pair:
+                name, _, value = pair.partition("=")
+                if name in lists:
+                    lists[name].append(value)
+                else:
+                    lists[name] = [value]
+    form = _new_dict(ImmutableMultiDict)
+    _dict_update(form, lists)
+    return form
+
+
+def _probe_fast_multidict() -> bool:
+    """Does the installed Werkzeug's ImmutableMultiDict store what
+    :func:`urlencoded_form` assumes?  Checked once at import, so a change in
+    its internals disables the shortcut instead of breaking it."""
+    try:
+        for text in ("a=1&b=&a=3", ""):
+            fast, slow = urlencoded_form(text), ImmutableMultiDict(parse_urlencoded(text))
+            if not (type(fast) is type(slow) and vars(fast) == vars(slow)
+                    and list(dict.items(fast)) == list(dict.items(slow))
+                    and list(fast.items(multi=True)) == list(slow.items(multi=True))):
+                return False
+        return True
+    except Exception:  # pragma: no cover - only on an incompatible Werkzeug
+        return False
+
+
+_FAST_MULTIDICT = _probe_fast_multidict()
+
+
+def _empty_storage(storage: Any) -> Any:
+    """``storage()``: an empty ``parameter_storage_class``."""
+    if storage is ImmutableMultiDict and _FAST_MULTIDICT:
+        return _new_dict(ImmutableMultiDict)
+    return storage()
+
+
+_werkzeug_form = vars(_WerkzeugRequest)["form"]
+
+
+class _Form:
+    """``Request.form``: Werkzeug's cached property, as a non-data descriptor.
+
+    Werkzeug's ``cached_property`` is a data descriptor, so every read of
+    ``request.form`` runs its ``__get__`` in Python, even once the value is
+    cached.  Without ``__set__``/``__delete__``, a form in the instance
+    ``__dict__`` is found by the interpreter first, and this ``__get__`` runs
+    only when there is none.  Assignment and deletion then act on the
+    ``__dict__``, as Werkzeug's do, except that deleting a form never read
+    raises AttributeError where Werkzeug raises KeyError.  (Catching that in
+    ``Request.__delattr__`` would make every attribute assignment on a
+    request go through Python.)
+    """
+
+    __name__ = "form"
+    __doc__ = _werkzeug_form.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: Any = None) -> _Form: ...
+
+    @overload
+    def __get__(self, obj: object, owner: Any = None) -> ImmutableMultiDict[str, str]: ...
+
+    def __get__(self, obj: object | None, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        d = obj.__dict__
+        if "form" not in d:  # reached on the first read only (or an explicit __get__ call)
+            # Werkzeug's getter is ``self._load_form_data(); return self.form``
+            # (_load_form_data stores the form): done here to save its frame.
+            obj._load_form_data()  # type: ignore[attr-defined]
+            if "form" not in d:  # it stored none: Werkzeug's getter decides (it recurses)
+                d["form"] = _werkzeug_form.fget(obj)
+        return d["form"]
+
+
+# What Werkzeug's form parser would leave in ``request.__dict__`` but the
+# direct urlencoded path defers until first read (most endpoints read neither):
+# the stream, as ``(wsgi.input, Content-Length, bytes read)``, and the empty
+# files, as the storage class to make them with.  The _Deferred descriptors
+# build the value from this marker entry when it is first read.
+_SPENT_INPUT = "_clastic_like_spent_input"
+_EMPTY_FILES = "_clastic_like_empty_files"
+
+
+def _spent_stream(spent: tuple[Any, int, int]) -> IO[bytes]:
+    """The stream Werkzeug's form parser leaves: the body's LimitedStream, read
+    to the end (or to where the client disconnected)."""
+    wsgi_input, length, position = spent
+    stream = LimitedStream(wsgi_input, length)
+    stream._pos = position
+    return stream  # type: ignore[return-value]  # a LimitedStream, as Werkzeug returns (it casts)
+
+
+class _Deferred(Generic[_T]):
+    """Werkzeug's cached property ``name`` (a data descriptor, like Werkzeug's),
+    whose value may be deferred: a ``marker`` entry in the instance
+    ``__dict__`` that ``build`` turns into the value on first read.
+
+    A deferred value counts as cached: an assigned value hides it, deleting
+    discards it (and any assigned value), and deleting when there is neither
+    is Werkzeug's KeyError.
+    """
+
+    def __init__(self, name: str, marker: str, build: Callable[[Any], _T]) -> None:
+        prop = vars(_WerkzeugRequest)[name]
+        self.fget: Callable[[Any], _T] = prop.fget
+        self.__name__ = name
+        self.__doc__ = prop.__doc__
+        self.marker = marker
+        self.build = build
+
+    @overload
+    def __get__(self, obj: None, owner: Any = None) -> _Deferred[_T]: ...
+
+    @overload
+    def __get__(self, obj: object, owner: Any = None) -> _T: ...
+
+    def __get__(self, obj: object | None, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        d = obj.__dict__
+        name = self.__name__
+        if name in d:
+            return d[name]
+        spec = d.pop(self.marker, None)
+        value = self.fget(obj) if spec is None else self.build(spec)
+        d[name] = value
+        return value
+
+    def __set__(self, obj: object, value: _T) -> None:
+        obj.__dict__[self.__name__] = value  # read before any marker by __get__
+
+    def __delete__(self, obj: object) -> None:
+        d = obj.__dict__
+        if d.pop(self.marker, None) is None or self.__name__ in d:
+            del d[self.__name__]
+
+
+# The members Werkzeug's form parsing goes through that the direct
+# urlencoded path does not call: a subclass that overrides any of them gets
+# Werkzeug's parsing (see Request.__init_subclass__).
+_FORM_MEMBERS = ("want_form_data_parsed", "make_form_data_parser", "_get_stream_for_parsing", "stream",
+                 "files", "mimetype", "mimetype_params", "content_length")
+
 # The attributes Werkzeug's Request.__init__ computes from the environ.
 _PARSED_ON_DEMAND = frozenset(
     ["method", "scheme", "server", "root_path", "path", "query_string", "headers", "remote_addr"]
@@ -77,6 +266,18 @@ class Request(_WerkzeugRequest):
 
     request_id: int = 0
     path_params: dict[str, Any] = {}
+
+    form = _Form()
+    files: _Deferred[ImmutableMultiDict[str, FileStorage]] = _Deferred("files", _EMPTY_FILES, _empty_storage)
+    stream: _Deferred[IO[bytes]] = _Deferred("stream", _SPENT_INPUT, _spent_stream)
+
+    #: Whether this class parses urlencoded forms directly: true unless a
+    #: subclass overrides a member of _FORM_MEMBERS.
+    _direct_form = True
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._direct_form = all(getattr(cls, name) is getattr(Request, name) for name in _FORM_MEMBERS)
 
     def __init__(self, environ: Any, populate_request: bool = True, shallow: bool = False) -> None:
         self.environ = environ
@@ -98,30 +299,48 @@ class Request(_WerkzeugRequest):
         if "form" in d:
             return
         environ = self.environ
+        content_type = environ.get("CONTENT_TYPE")
         if (
-            not self.shallow
+            self._direct_form
+            and not self.shallow
             and self.form_data_parser_class is FormDataParser
             and "stream" not in d
+            and _SPENT_INPUT not in d
+            and "files" not in d  # Werkzeug would replace it: leave that to Werkzeug
             and "_cached_data" not in d
             and "wsgi.input_terminated" not in environ
-            and environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower() == _URLENCODED
+            and content_type is not None
+            and (content_type == _URLENCODED
+                 or content_type.partition(";")[0].strip().lower() == _URLENCODED)
         ):
-            length = get_content_length(environ)
+            length = _content_length(environ)
             if length is not None:
                 if self.max_content_length is not None and length > self.max_content_length:
                     raise RequestEntityTooLarge()
-                data = _read_exactly(environ["wsgi.input"], length)
+                stream = environ["wsgi.input"]
+                data = _read_body(stream, length)
+                d[_SPENT_INPUT] = (stream, length, len(data))
+                if len(data) < length:
+                    raise ClientDisconnected()
                 storage = self.parameter_storage_class
+                form: MultiDict[str, Any]
                 try:
-                    items = parse_urlencoded(data.decode())
+                    text = data.decode()
+                    if storage is ImmutableMultiDict and _FAST_MULTIDICT:
+                        form = urlencoded_form(text)
+                    else:
+                        form = storage(parse_urlencoded(text))
                 except ValueError:  # undecodable body: Werkzeug's silent parser gives an empty form
-                    form = storage()
-                else:
-                    form = storage(items)
-                # The body is consumed, as Werkzeug's limited stream would be.
-                d["stream"], d["form"], d["files"] = LimitedStream(BytesIO(), 0), form, storage()
+                    form = _empty_storage(storage)
+                d["form"] = form
+                d[_EMPTY_FILES] = storage
                 return
         super()._load_form_data()
+
+    def close(self) -> None:
+        """Werkzeug's ``close``: closes the uploaded files, if there are any."""
+        if self.__dict__.get("files"):  # Werkzeug iterates ``files or ()``: nothing to do when empty
+            super().close()
 
     def __getattr__(self, name: str) -> Any:
         # Only called when normal lookup fails, i.e. before parsing.

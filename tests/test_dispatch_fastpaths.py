@@ -1,7 +1,7 @@
 """Shortcuts in dispatch agree with the straightforward computations they replace."""
 from __future__ import annotations
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request as WerkzeugRequest
@@ -75,7 +75,7 @@ def test_error_fast_init_equals_generic_init(code, detail):
         (generic.status, generic.headers.to_wsgi_list(), generic.get_data())
 
 
-def _form_outcome(request_cls, body, content_type, length, max_length, terminated):
+def _form_environ(body, content_type, length, terminated):
     import io
 
     environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/", "SERVER_NAME": "x", "SERVER_PORT": "80",
@@ -86,18 +86,32 @@ def _form_outcome(request_cls, body, content_type, length, max_length, terminate
         environ["CONTENT_LENGTH"] = length
     if terminated:
         environ["wsgi.input_terminated"] = True
+    return environ
 
+
+def _stream_state(request):
+    """What can be observed of request.stream without reading it."""
+    import io
+
+    from werkzeug.wsgi import LimitedStream
+
+    stream = request.stream
+    if stream is request.environ["wsgi.input"]:
+        return "wsgi.input", stream.tell()
+    if isinstance(stream, LimitedStream):
+        state = dict(vars(stream))
+        return (type(stream).__name__, state.pop("_stream") is request.environ["wsgi.input"], sorted(state.items()),
+                stream.is_exhausted)
+    assert type(stream) is io.BytesIO
+    return "BytesIO", stream.getvalue(), stream.tell()
+
+
+def _form_outcome(request_cls, body, content_type, length, max_length, terminated):
     class Limited(request_cls):
         max_content_length = max_length
 
-    request = Limited(environ)
-    try:
-        form = list(request.form.items(multi=True))
-        files = list(request.files.items(multi=True))
-        rest = request.stream.read()
-    except Exception as exc:  # noqa: BLE001 - the outcome being compared
-        return type(exc).__name__
-    return form, files, rest
+    request = Limited(_form_environ(body, content_type, length, terminated))
+    return [_form_op(request, op) for op in ("form", "files", "stream", "read", "get_data", "input_stream", "close")]
 
 
 @given(
@@ -113,6 +127,174 @@ def test_urlencoded_fast_path_matches_werkzeug(body, content_type, length, max_l
     """For random bodies, content types, lengths and limits, Request.form equals Werkzeug's (or fails the same way)."""
     assert _form_outcome(Request, body, content_type, length, max_length, terminated) == \
         _form_outcome(WerkzeugRequest, body, content_type, length, max_length, terminated)
+
+
+class _CountsLoads:
+    """Overrides _load_form_data, calling the inherited one."""
+
+    def _load_form_data(self):
+        self.__dict__["loads"] = self.__dict__.get("loads", 0) + 1
+        super()._load_form_data()
+
+
+class _OwnForm:
+    """Overrides _load_form_data without calling the inherited one."""
+
+    def _load_form_data(self):
+        import io
+
+        from werkzeug.datastructures import MultiDict
+
+        if "form" not in self.__dict__:
+            d = self.__dict__
+            d["stream"], d["form"], d["files"] = io.BytesIO(b"own"), MultiDict([("own", "1")]), MultiDict()
+
+
+class _NoForm:
+    """A _load_form_data that stores nothing (Werkzeug's getters then recurse)."""
+
+    def _load_form_data(self):
+        pass
+
+
+class _WantsNoForm:
+    """Overrides want_form_data_parsed."""
+
+    want_form_data_parsed = False
+
+
+class _OwnStream:
+    """Overrides stream with a Werkzeug cached_property of its own."""
+
+    from werkzeug.utils import cached_property
+
+    @cached_property
+    def stream(self):
+        import io
+
+        return io.BytesIO(b"a=own")
+
+
+def _immutable_subclass():
+    from werkzeug.datastructures import ImmutableMultiDict
+
+    class Storage(ImmutableMultiDict):
+        pass
+
+    return Storage
+
+
+def _parser_subclass():
+    from werkzeug.formparser import FormDataParser
+
+    class Parser(FormDataParser):
+        pass
+
+    return Parser
+
+
+_FORM_VARIANTS = {
+    "plain": ((), {}),
+    "mutable storage": ((), {"parameter_storage_class": "MultiDict"}),
+    "storage subclass": ((), {"parameter_storage_class": _immutable_subclass}),
+    "parser subclass": ((), {"form_data_parser_class": _parser_subclass}),
+    "counts loads": ((_CountsLoads,), {}),
+    "own form": ((_OwnForm,), {}),
+    "no form": ((_NoForm,), {}),
+    "wants no form": ((_WantsNoForm,), {}),
+    "own stream": ((_OwnStream,), {}),
+}
+
+
+def _form_request_class(base, variant, max_length):
+    from werkzeug.datastructures import MultiDict
+
+    mixins, attrs = _FORM_VARIANTS[variant]
+    attrs = {k: (MultiDict if v == "MultiDict" else v()) for k, v in attrs.items()}
+    return type("Variant", (*mixins, base), {"max_content_length": max_length, **attrs})
+
+
+def _form_op(request, op):
+    """Do ``op`` to ``request``; return what it observably gave."""
+    try:
+        return _do_form_op(request, op)
+    except RecursionError:  # checked first: it is a RuntimeError too
+        return "RecursionError"
+    except (KeyError, AttributeError) as exc:
+        if op == "del form":  # the one difference: AttributeError for Werkzeug's KeyError (see _wrappers._Form)
+            return "nothing to delete"
+        return type(exc).__name__
+    except Exception as exc:  # noqa: BLE001 - the outcome being compared
+        return type(exc).__name__
+
+
+def _do_form_op(request, op):
+    import io
+
+    from werkzeug.datastructures import MultiDict
+
+    def items(value):
+        return type(value).__name__, list(value.items(multi=True))
+
+    if op == "form":
+        return items(request.form)
+    if op == "files":
+        return items(request.files)
+    if op == "stream":
+        return _stream_state(request)
+    if op == "read":
+        return request.stream.read()
+    if op == "get_data":
+        return request.get_data()
+    if op == "data":
+        return request.data
+    if op == "values":
+        return items(request.values)
+    if op == "input_stream":
+        return request.input_stream.read()
+    if op == "load":
+        return request._load_form_data()
+    if op == "close":
+        return request.close()
+    if op.startswith("del "):
+        return delattr(request, op[4:])
+    if op == "set form":
+        request.form = MultiDict([("set", "1")])
+    elif op == "set files":
+        request.files = MultiDict([("f", "1")])
+    elif op == "set stream":
+        request.stream = io.BytesIO(b"a=set")
+    return None
+
+
+_FORM_OPS = ["form", "files", "stream", "read", "get_data", "data", "values", "input_stream", "load", "close",
+             "del form", "del files", "del stream", "set form", "set files", "set stream"]
+
+
+@given(
+    st.sampled_from([b"name=bob&age=42&city=Paris", b"a=1&a=2&b", b"a=%zz&b=+x", b"\xff=1", b""]),
+    st.sampled_from(["application/x-www-form-urlencoded", "text/plain", None]),
+    st.sampled_from([None, "0", "5", "9", "26", "40", "-1", "x"]),
+    st.sampled_from([None, 5, 100]),
+    st.booleans(),
+    st.booleans(),
+    st.sampled_from(sorted(_FORM_VARIANTS)),
+    st.lists(st.sampled_from(_FORM_OPS), max_size=6),
+)
+# Sequences that reach a deferred value's marker and an assigned or re-parsed value together.
+@example(b"a=1", "application/x-www-form-urlencoded", "3", None, False, False, "plain", ["form", "set stream", "del stream"])
+@example(b"a=1", "application/x-www-form-urlencoded", "3", None, False, False, "plain", ["form", "set files", "del files"])
+@example(b"a=1", "application/x-www-form-urlencoded", "3", None, False, False, "plain", ["form", "del form", "form",
+                                                                                           "del files"])
+def test_form_operations_match_werkzeug(body, content_type, length, max_length, terminated, shallow, variant, ops):
+    """Any sequence of reads, assignments and deletions of form, files, stream and data, on Request and
+    on subclasses overriding the form machinery, observes exactly what Werkzeug's Request does."""
+    outcomes = []
+    for base in (Request, WerkzeugRequest):
+        request = _form_request_class(base, variant, max_length)(
+            _form_environ(body, content_type, length, terminated), shallow=shallow)
+        outcomes.append([_form_op(request, op) for op in [*ops, "form", "files", "stream", "read"]])
+    assert outcomes[0] == outcomes[1]
 
 
 @given(st.lists(st.tuples(st.sampled_from(["Content-Type", "Content-Length", "content-length", "X-A", "CONTENT-TYPE", "Vary"]),
@@ -142,9 +324,9 @@ def test_parse_urlencoded_equals_parse_qsl(text):
 
 def test_truncated_form_body_is_client_disconnected_like_werkzeug():
     """A urlencoded body shorter than its Content-Length fails as Werkzeug's does (ClientDisconnected, a 400)."""
-    assert _form_outcome(Request, b"a=1", "application/x-www-form-urlencoded", "10", None, False) == \
-        _form_outcome(WerkzeugRequest, b"a=1", "application/x-www-form-urlencoded", "10", None, False) == \
-        "ClientDisconnected"
+    outcome = _form_outcome(Request, b"a=1", "application/x-www-form-urlencoded", "10", None, False)
+    assert outcome == _form_outcome(WerkzeugRequest, b"a=1", "application/x-www-form-urlencoded", "10", None, False)
+    assert outcome[0] == "ClientDisconnected"
 
 
 @given(st.sampled_from(["/r/<a:int>", "/<a>/x/<b:float>", "/u/<name>/", "/n/<n:int>/<m:int>"]),

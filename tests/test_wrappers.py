@@ -1,0 +1,174 @@
+"""clastic_like._wrappers: the Request's direct form parsing and its helpers.
+
+Whole-request equivalence with Werkzeug (every read, assignment and deletion
+of form, files and stream) is property-tested in
+``tests/test_dispatch_fastpaths.py``; these tests pin the pieces.
+"""
+from __future__ import annotations
+
+import io
+
+from hypothesis import given
+from hypothesis import strategies as st
+from werkzeug.datastructures import ImmutableMultiDict
+from werkzeug.test import EnvironBuilder, run_wsgi_app
+from werkzeug.utils import cached_property
+from werkzeug.wrappers import Request as WerkzeugRequest
+from werkzeug.wsgi import get_content_length
+
+from clastic_like import POST, Application, Request, render_basic
+from clastic_like import _wrappers
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def form_request(body, content_type=FORM, length=None, cls=Request):
+    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/", "SERVER_NAME": "x", "SERVER_PORT": "80",
+               "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body), "CONTENT_TYPE": content_type,
+               "CONTENT_LENGTH": str(len(body)) if length is None else length}
+    return cls(environ)
+
+
+@given(st.one_of(st.none(), st.text(alphabet="0123456789 \t-+_x\u0663", max_size=8)),
+       st.sampled_from([None, "chunked", "gzip, chunked", "identity", ""]))
+def test_content_length_matches_werkzeug(length, transfer_encoding):
+    """_content_length(environ) equals Werkzeug's get_content_length for any header values."""
+    environ = {}
+    if length is not None:
+        environ["CONTENT_LENGTH"] = length
+    if transfer_encoding is not None:
+        environ["HTTP_TRANSFER_ENCODING"] = transfer_encoding
+    assert _wrappers._content_length(environ) == get_content_length(environ)
+
+
+def test_content_length_past_int_digit_limit_matches_werkzeug():
+    """A Content-Length with more digits than int() converts gives Werkzeug's answer (0), not an error."""
+    environ = {"CONTENT_LENGTH": "9" * 5000}
+    assert _wrappers._content_length(environ) == get_content_length(environ) == 0
+
+
+@given(st.text(alphabet="ab=&;+%2Fé ", max_size=30))
+def test_urlencoded_form_equals_immutable_multidict_of_pairs(text):
+    """urlencoded_form(text) equals ImmutableMultiDict(parse_urlencoded(text)) in type, items and storage."""
+    fast, slow = _wrappers.urlencoded_form(text), ImmutableMultiDict(_wrappers.parse_urlencoded(text))
+    assert type(fast) is ImmutableMultiDict
+    assert list(fast.items(multi=True)) == list(slow.items(multi=True))
+    assert list(dict.items(fast)) == list(dict.items(slow)) and vars(fast) == vars(slow)
+
+
+def test_fast_multidict_is_enabled_on_installed_werkzeug():
+    """The import-time probe accepts the installed Werkzeug, so the fast form storage is what runs."""
+    assert _wrappers._FAST_MULTIDICT
+
+
+def test_cached_form_is_a_plain_instance_attribute():
+    """Request.form is a non-data descriptor: once parsed, reading it is an instance __dict__ read."""
+    descriptor = vars(Request)["form"]
+    assert not hasattr(descriptor, "__set__") and not hasattr(descriptor, "__delete__")
+    request = form_request(b"a=1")
+    assert request.form is vars(request)["form"] and request.form["a"] == "1"
+
+
+def test_direct_form_parse_leaves_files_and_stream_unbuilt():
+    """A urlencoded parse stores only the form; files and stream are made on first read, equal to Werkzeug's."""
+    request = form_request(b"a=1&b=2")
+    theirs = form_request(b"a=1&b=2", cls=WerkzeugRequest)
+    assert request.form == theirs.form
+    assert "files" not in vars(request) and "stream" not in vars(request)
+    assert type(request.files) is ImmutableMultiDict and not request.files
+    assert request.stream.is_exhausted and request.stream.read() == theirs.stream.read() == b""
+
+
+def test_close_closes_uploaded_files():
+    """Request.close still closes the files of a multipart upload."""
+    environ = EnvironBuilder(method="POST", data={"f": (io.BytesIO(b"data"), "f.txt")}).get_environ()
+    request = Request(environ)
+    upload = request.files["f"]
+    request.close()
+    assert upload.stream.closed
+
+
+def test_close_without_files_does_nothing():
+    """Request.close on a request with no uploaded files (parsed or not) does nothing and does not parse."""
+    request = form_request(b"a=1")
+    request.close()
+    assert "form" not in vars(request)
+    request.form
+    request.close()
+    assert "files" not in vars(request)
+
+
+def test_deleting_an_unread_form_is_an_attribute_error():
+    """del request.form before it is read raises AttributeError (Werkzeug's cached_property: KeyError)."""
+    request = form_request(b"a=1")
+    try:
+        del request.form
+    except AttributeError:
+        pass
+    else:  # pragma: no cover
+        raise AssertionError("deleting an unread form succeeded")
+
+
+def test_deleting_a_deferred_stream_discards_it_like_werkzeug():
+    """After a direct parse, del request.stream succeeds once, then a new stream is Werkzeug's fresh one."""
+    ours, theirs = form_request(b"a=1"), form_request(b"a=1", cls=WerkzeugRequest)
+    for request in (ours, theirs):
+        request.form
+        del request.stream
+    assert (ours.stream.limit, ours.stream._pos) == (theirs.stream.limit, theirs.stream._pos) == (3, 0)
+
+
+def test_deleting_deferred_files_twice_is_a_key_error_like_werkzeug():
+    """After a direct parse, del request.files succeeds once; a second del is Werkzeug's KeyError."""
+    for cls in (Request, WerkzeugRequest):
+        request = form_request(b"a=1", cls=cls)
+        request.form
+        del request.files
+        try:
+            del request.files
+        except KeyError:
+            pass
+        else:  # pragma: no cover
+            raise AssertionError(f"{cls} deleted files twice")
+
+
+def test_subclass_overriding_stream_parses_through_werkzeug():
+    """A subclass that overrides a member of the form machinery (here stream) gets Werkzeug's parsing."""
+    class OwnStream(Request):
+        @cached_property
+        def stream(self):
+            return io.BytesIO(b"a=own")
+
+    class Plain(Request):
+        pass
+
+    assert Plain._direct_form and not OwnStream._direct_form
+    assert form_request(b"a=body", length="5", cls=OwnStream).form["a"] == "own"
+
+
+def test_urlencoded_post_through_an_application():
+    """An endpoint reading request.form gets the posted fields; a truncated body is a 400, not a 500."""
+    def echo(request):
+        return request.form.get("name", "") + "|" + repr(request.get_data())
+
+    app = Application([POST("/", echo, render_basic)])
+    resp = app.get_local_client().post("/", data=b"name=bob&age=42", content_type=FORM)
+    assert (resp.status_code, resp.get_data(as_text=True)) == (200, "bob|b''")
+    short = EnvironBuilder(method="POST", data=b"name=bob", content_type=FORM).get_environ()
+    short["CONTENT_LENGTH"] = "20"
+    assert run_wsgi_app(app, short)[1].startswith("400 ")
+
+
+def test_oversize_urlencoded_post_is_413():
+    """A urlencoded body over the request type's max_content_length answers 413."""
+    class Small(Request):
+        max_content_length = 4
+
+    class App(Application):
+        request_type = Small
+
+    def echo(request):
+        return request.form.get("name", "")
+
+    client = App([POST("/", echo, render_basic)]).get_local_client()
+    assert client.post("/", data=b"name=bob", content_type=FORM).status_code == 413
