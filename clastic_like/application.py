@@ -401,7 +401,7 @@ class Application:
                 holder[1] = None
                 try:
                     if route._lazy is None:
-                        scope = dict(params)
+                        scope = params.copy()
                     else:
                         if holder[0] is None:
                             holder[0] = RequestResources()
@@ -411,7 +411,9 @@ class Application:
                     if route.needs_state:
                         scope["_dispatch_state"] = self._state(holder, route)
                     response = chain(scope)
-                    if not isinstance(response, Response):
+                    # The exact type first: a plain Response (the usual
+                    # answer) skips both isinstance calls.
+                    if type(response) is not Response and not isinstance(response, Response):
                         raise TypeError(
                             f"Route {route.pattern!r}: expected a Response from the chain of"
                             f" {route.chain.arg_sources[-1][1].name}(), received {type(response).__name__!r};"
@@ -429,7 +431,7 @@ class Application:
                     response = self.error_handler.uncaught_to_response(
                         _error=exc, _application=self, _route=route,
                         request=self._request(environ, holder, params), **params)
-                if isinstance(response, HTTPException):
+                if type(response) is not Response and isinstance(response, HTTPException):
                     if response.source_route is None:
                         response.source_route = route
                     # The null route's answer is final, even a deferred error
