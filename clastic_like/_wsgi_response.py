@@ -22,7 +22,6 @@ _CALL = Response.__call__
 _GET_WSGI_RESPONSE = Response.get_wsgi_response
 _GET_WSGI_HEADERS = Response.get_wsgi_headers
 _GET_APP_ITER = Response.get_app_iter
-_NO_BODY = (204, 304)
 _REWRITTEN = ("location", "content-location")
 
 
@@ -37,17 +36,25 @@ def _is_plain(cls: Any) -> bool:
 
 
 def to_wsgi(response: Any, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-    """Send ``response`` to ``start_response``; return the body iterable."""
-    body = getattr(response, "response", None)
-    if (
-        type(body) is list
-        and not response.direct_passthrough
-        and not response._on_close
-        and 200 <= response._status_code
-        and response._status_code not in _NO_BODY
-        and environ.get("REQUEST_METHOD") != "HEAD"
-        and (type(response) is Response or _is_plain(type(response)))
-    ):
+    """Send ``response`` to ``start_response``; return the body iterable.
+
+    ``response`` is a Response (the dispatcher checks); the exact class is
+    tested first, so the usual plain Response pays no attribute probing.
+    """
+    cls = type(response)
+    if cls is Response or _is_plain(cls):
+        body = response.response
+        code = response._status_code
+        if (
+            type(body) is not list
+            or response.direct_passthrough
+            or response._on_close
+            or code < 200
+            or code == 204
+            or code == 304
+            or environ.get("REQUEST_METHOD") == "HEAD"
+        ):
+            return response(environ, start_response)
         header_obj = response.headers
         # A plain Headers keeps its items in ``_list``: copying that list
         # directly skips Headers.__iter__/__len__ (two Python calls).
