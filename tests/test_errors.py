@@ -802,3 +802,224 @@ def test_example_showcase_route_render_error():
     """examples/errors_showcase.py: ``/legacy`` uses its own render_error."""
     from examples.errors_showcase import create_app
     assert text(get(create_app(), '/legacy')) == 'error 404\n'
+
+
+# -- memoised default bodies ------------------------------------------------------------------------
+#
+# An error whose code, message and detail are its class's, with no error_type,
+# reuses the bytes serialised for an earlier one (clastic_like/_errors/_base.py,
+# HTTPException._serialise).  These tests hold it to the straightforward path:
+# the same error made and adapted with the memo turned off, and its own to_*
+# methods called directly.
+
+from hypothesis import given, settings  # noqa: E402 - kept with the tests that use it
+from hypothesis import strategies as st  # noqa: E402
+
+from clastic_like._errors import _base as errors_base  # noqa: E402
+from clastic_like._errors import _contextual as errors_contextual  # noqa: E402
+from clastic_like.errors import MIME_SUPPORT_MAP  # noqa: E402
+
+MEMO_MIMETYPES = [*sorted(FORMATS), 'image/png', 'TEXT/HTML; q=1']
+MEMO_CLASSES = [HTTPException, *ALL_CLASSES, ContextualNotFound, ContextualInternalServerError]
+MEMO_VARIANTS = {
+    'default': {},
+    'detail': {'detail': 'No user has the id 3.'},
+    'detail-equal-to-default': None,  # the class's text, as another str object: see memo_kwargs
+    'message': {'message': 'Custom message'},
+    'error_type': {'error_type': 'https://example.com/problems/x'},
+    'all': {'detail': '<b>&</b>', 'message': 'M', 'error_type': 'kind'},
+}
+
+
+def memo_kwargs(cls, variant):
+    # The debug 500's HTML page needs the request id the error handler always gives it.
+    extra = {'request_id': 'r1'} if cls is ContextualInternalServerError else {}
+    if variant == 'detail-equal-to-default':
+        return {'detail': ''.join(['', *cls.detail]), **extra}
+    return {**MEMO_VARIANTS[variant], **extra}
+
+
+def fmt_of(mimetype):
+    """The format adapt() serialises ``mimetype`` as (text for anything unknown)."""
+    return MIME_SUPPORT_MAP.get(mimetype.split(';')[0].strip().lower(), 'text')
+
+
+def snapshot(err):
+    return err.status, err.headers.to_wsgi_list(), err.get_data()
+
+
+def made_and_adapted(make, mimetype):
+    """What an error looks like when made (sent unadapted) and after adapt(mimetype)."""
+    err = make()
+    made = snapshot(err)
+    return made, snapshot(err.adapt(mimetype))
+
+
+def without_memo(monkeypatch, make, mimetype):
+    with monkeypatch.context() as m:
+        m.setattr(errors_base, '_made_by_base', lambda *a: False)
+        return made_and_adapted(make, mimetype)
+
+
+@pytest.mark.parametrize('variant', list(MEMO_VARIANTS))
+@pytest.mark.parametrize('mimetype', MEMO_MIMETYPES)
+@pytest.mark.parametrize('cls', MEMO_CLASSES, ids=lambda c: c.__name__)
+def test_memoised_body_equals_fresh_body(cls, mimetype, variant, monkeypatch):
+    """Every error class, in every format, default or not, made twice (the second time from the memo when
+    it applies) has the status, headers and body of the same error made with the memo off."""
+    kw = memo_kwargs(cls, variant)
+    # The debug 500 shows the time it was made: the same for every error here.
+    info = {**errors_contextual.server_info(), 'time': 'now'}
+    monkeypatch.setattr(errors_contextual, 'server_info', lambda: info)
+    reference = without_memo(monkeypatch, lambda: cls(**kw), mimetype)
+    assert made_and_adapted(lambda: cls(**kw), mimetype) == reference
+    assert made_and_adapted(lambda: cls(**kw), mimetype) == reference
+
+
+@pytest.mark.parametrize('variant', list(MEMO_VARIANTS))
+@pytest.mark.parametrize('mimetype', MEMO_MIMETYPES)
+@pytest.mark.parametrize('cls', MEMO_CLASSES, ids=lambda c: c.__name__)
+def test_memoised_body_equals_to_methods(cls, mimetype, variant):
+    """Every error class's body, made and after each adapt, is its own to_text() / to_<format>() encoded."""
+    kw = memo_kwargs(cls, variant)
+    for _ in range(2):
+        err = cls(**kw)
+        assert err.get_data() == err.to_text().encode('utf-8')
+        err.adapt(mimetype)
+        assert err.get_data() == getattr(err, 'to_' + fmt_of(mimetype))().encode('utf-8')
+
+
+@settings(max_examples=200, deadline=None)
+@given(cls=st.sampled_from(MEMO_CLASSES), mimetype=st.sampled_from(MEMO_MIMETYPES),
+       detail=st.one_of(st.none(), st.text()), message=st.one_of(st.none(), st.text()),
+       error_type=st.one_of(st.none(), st.text()))
+def test_memo_never_changes_a_body(cls, mimetype, detail, message, error_type):
+    """For any detail, message and error_type, the body after adapt is the error's to_<format>() encoded."""
+    extra = {'request_id': 'r1'} if cls is ContextualInternalServerError else {}
+    err = cls(detail=detail, message=message, error_type=error_type, **extra).adapt(mimetype)
+    assert err.get_data() == getattr(err, 'to_' + fmt_of(mimetype))().encode('utf-8')
+
+
+def test_memo_is_used_for_a_default_404():
+    """A framework-made 404 is served from its class's memo: one entry per format, in NotFound itself."""
+    for mimetype in FORMATS:
+        NotFound().adapt(mimetype)
+        NotFound().adapt(mimetype)
+    memo = NotFound.__dict__['_default_bodies']
+    assert sorted(memo) == ['html', 'json', 'text', 'xml']
+    assert memo['html'][3] == NotFound().to_html().encode('utf-8')
+
+
+def test_memo_does_not_grow_with_per_request_values():
+    """Errors with their own detail, message or error_type add nothing to the memo; the class's default
+    error adds one entry per format."""
+    class Fresh(NotFound):
+        message = 'Fresh'
+    for i in range(100):
+        for mimetype in FORMATS:
+            Fresh(f'detail {i}').adapt(mimetype)
+            Fresh(message=f'message {i}').adapt(mimetype)
+            Fresh(error_type=f'type {i}').adapt(mimetype)
+    assert '_default_bodies' not in Fresh.__dict__
+    for _ in range(100):
+        Fresh().adapt('text/html')
+    memo = Fresh.__dict__['_default_bodies']
+    assert list(memo) == ['text', 'html'] and memo['html'][:3] == (404, 'Fresh', NotFound.detail)
+
+
+def test_memo_of_a_subclass_is_its_own():
+    """A subclass with its own message is served its own body, not its base class's memoised one."""
+    class Renamed(NotFound):
+        message = 'Nowhere to be found'
+    NotFound().adapt('text/html')
+    body = Renamed().adapt('text/html').get_data(as_text=True)
+    assert 'Nowhere to be found' in body and NotFound.message not in body
+
+
+def test_memo_shared_with_an_unchanged_subclass_is_exact():
+    """A subclass that changes nothing gets exactly its base class's bodies."""
+    class Same(NotFound):
+        pass
+    for mimetype in FORMATS:
+        assert Same().adapt(mimetype).get_data() == NotFound().adapt(mimetype).get_data()
+
+
+@pytest.mark.parametrize('mimetype', sorted(FORMATS))
+def test_subclass_overriding_to_dict_is_rendered_by_it(mimetype):
+    """A subclass overriding to_dict gets its data in HTML, JSON and XML, however often it is rendered."""
+    class WithExtra(NotFound):
+        def to_dict(self):
+            return {**super().to_dict(), 'detail': 'from to_dict'}
+    NotFound().adapt(mimetype)
+    for _ in range(2):
+        err = WithExtra().adapt(mimetype)
+        assert err.get_data() == getattr(err, 'to_' + fmt_of(mimetype))().encode('utf-8')
+        if mimetype != 'text/plain':
+            assert 'from to_dict' in err.get_data(as_text=True)
+
+
+@pytest.mark.parametrize('method', ['to_text', 'to_html', 'to_escaped_dict', 'to_json', 'to_xml'])
+def test_subclass_overriding_a_serialiser_is_rendered_by_it(method):
+    """A subclass overriding one serialiser (or to_escaped_dict) is always asked, never served the memo."""
+    class Custom(NotFound):
+        pass
+    if method == 'to_escaped_dict':
+        setattr(Custom, method, lambda self: {**HTTPException.to_escaped_dict(self), 'message': 'MINE'})
+    else:
+        setattr(Custom, method, lambda self: 'MINE')
+    mimetype = {'to_text': 'text/plain', 'to_json': 'application/json', 'to_xml': 'application/xml'}.get(
+        method, 'text/html')
+    for _ in range(2):
+        NotFound().adapt(mimetype)
+        assert 'MINE' in Custom().adapt(mimetype).get_data(as_text=True)
+
+
+def test_serialiser_replaced_after_use_is_asked(monkeypatch):
+    """A serialiser replaced on the class after its default body was memoised is asked from then on."""
+    NotFound().adapt('text/html')
+    monkeypatch.setattr(NotFound, 'to_html', lambda self: 'replaced')
+    assert NotFound().adapt('text/html').get_data() == b'replaced'
+
+
+def test_serialiser_set_on_the_instance_is_asked():
+    """A serialiser set on one error instance (as mock.patch.object does) is asked, not the memo."""
+    NotFound().adapt('text/html')
+    err = NotFound()
+    err.to_html = lambda: 'instance'
+    assert err.adapt('text/html').get_data() == b'instance'
+
+
+def test_class_text_changed_after_use_is_shown(monkeypatch):
+    """A class's message or detail changed at run time (say, translated) shows in the next body."""
+    NotFound().adapt('text/html')
+    monkeypatch.setattr(NotFound, 'message', 'Introuvable')
+    monkeypatch.setattr(NotFound, 'detail', 'Rien ici.')
+    body = NotFound().adapt('text/html').get_data(as_text=True)
+    assert 'Introuvable' in body and 'Rien ici.' in body
+
+
+def test_mutable_class_detail_is_never_memoised():
+    """A class detail that is not a str (a list, changed in place) is serialised afresh every time."""
+    class Listed(NotFound):
+        detail = ['a']
+    assert "['a']" in Listed().adapt('text/plain').get_data(as_text=True)
+    Listed.detail.append('b')
+    assert "['a', 'b']" in Listed().adapt('text/plain').get_data(as_text=True)
+
+
+def test_detail_property_is_asked_every_time():
+    """A detail computed by a property is read afresh for every body."""
+    counter = iter(range(10))
+
+    class Counting(NotFound):
+        @property
+        def detail(self):
+            return f'call {next(counter)}'
+
+        @detail.setter
+        def detail(self, value):
+            pass
+    first = Counting().adapt('text/html').get_data(as_text=True)
+    second = Counting().adapt('text/html').get_data(as_text=True)
+    assert first != second and 'call' in second
+

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 from html import escape as html_escape
-from typing import Any, Optional
+from typing import Any, ClassVar, Optional
 
 from werkzeug.wrappers import Response
 
@@ -19,6 +19,12 @@ from ._negotiate import CHARSET_MIMES, DEFAULT_MIME, MIME_SUPPORT_MAP
 from ._text import middle_truncate, to_xml_elements
 
 __all__ = ["HTTPException", "check_status_code"]
+
+# The Content-Type of the text body every error starts with.
+_TEXT_CONTENT_TYPE = f"{DEFAULT_MIME}; charset=utf-8"
+# The mimetypes adapt() knows, as written in MIME_SUPPORT_MAP: already
+# normalised (lower case, no parameters), so adapt() can look them up as given.
+_NORMAL_MIMES = frozenset(MIME_SUPPORT_MAP)
 
 
 def check_status_code(code: Any, owner: str) -> int:
@@ -43,6 +49,9 @@ class HTTPException(Response, Exception):
     code: int = 500
     message: str = "HTTP error"
     detail: Any = "An HTTP error occurred."
+    # Per class, in the class's own __dict__, made on first use: the encoded
+    # bodies of the class's default error, by format (see _serialise).
+    _default_bodies: ClassVar[Optional[dict[str, tuple[Any, Any, Any, bytes]]]] = None
 
     def __init__(
         self,
@@ -70,8 +79,10 @@ class HTTPException(Response, Exception):
         self.source_route = source_route
         Exception.__init__(self, self.detail)
         if headers is None and content_type is None and mimetype is None:
-            # The common case (every 404): the text body, built directly.
-            init_response(self, self.to_text().encode("utf-8"), f"{DEFAULT_MIME}; charset=utf-8", self.code)
+            # The common case (every 404): the text body, built directly;
+            # an error with a detail of its own is never memoised, so skip asking.
+            body = self._serialise("text") if detail is None else self.to_text().encode("utf-8")
+            init_response(self, body, _TEXT_CONTENT_TYPE, self.code)
         else:
             Response.__init__(self, status=self.code, headers=headers)
             self.adapt(content_type or mimetype)
@@ -129,14 +140,54 @@ class HTTPException(Response, Exception):
         ``application/xml`` (parameters such as ``; charset=`` are ignored);
         anything else, including ``None``, is text.
         """
-        mimetype = (mimetype or "").split(";")[0].strip().lower()
+        if mimetype not in _NORMAL_MIMES:  # what the error handlers pass needs no normalising
+            mimetype = (mimetype or "").split(";")[0].strip().lower()
         fmt = MIME_SUPPORT_MAP.get(mimetype)
         if fmt is None:
             mimetype, fmt = DEFAULT_MIME, "text"
-        body = getattr(self, "to_" + fmt)().encode("utf-8")
+        body = self._serialise(fmt)
         content_type = f"{mimetype}; charset=utf-8" if mimetype in CHARSET_MIMES else mimetype
         set_body(self, body, content_type)
         return self
+
+    def _serialise(self, fmt: str) -> bytes:
+        """``self.to_<fmt>().encode("utf-8")``, memoised for a class's default error.
+
+        A framework-made 404 is always the same text in the same format, so
+        every 404 serialising it afresh (twice: text when made, then the
+        negotiated format) is wasted work.  The memo is used only where it
+        is provably the same bytes: the format's methods are HTTPException's
+        own (a subclass or instance customising them is always asked), there
+        is no ``error_type``, and ``code``, ``message`` and ``detail`` are
+        the very objects the body was made from (so a class attribute
+        changed later, or a per-instance value, is a miss).  Entries are
+        made only from the class's own attributes, of exact type ``int`` or
+        ``str`` (immutable), never from per-request values, so the memo holds
+        at most one body per format per class.  It is a cache of a pure
+        function, invisible to applications, not shared state.
+        """
+        cls = type(self)
+        detail = self.detail
+        if detail is cls.detail and self.error_type is None:  # else: a per-instance error, never memoised
+            # Any ancestor's memo will do for looking up: an entry is used only
+            # if its values are this error's and the format is made by the base methods.
+            memo = cls._default_bodies
+            entry = memo.get(fmt) if memo is not None else None
+            if (entry is not None and entry[2] is detail and entry[1] is self.message
+                    and entry[0] is self.code and _made_by_base(self, cls, fmt)):
+                return entry[3]
+            body: bytes = getattr(self, "to_" + fmt)().encode("utf-8")
+            code, message = self.code, self.message
+            if (code is cls.code and message is cls.message
+                    and type(detail) is str and type(message) is str and type(code) is int
+                    and _made_by_base(self, cls, fmt)):
+                own = cls.__dict__.get("_default_bodies")
+                if own is None:
+                    own = {}
+                    cls._default_bodies = own
+                own[fmt] = (code, message, detail, body)
+            return body
+        return getattr(self, "to_" + fmt)().encode("utf-8")
 
     def transcribe(self, request: Any) -> None:
         """Kept for Clastic compatibility, where it is an unused hook; does nothing."""
@@ -156,3 +207,33 @@ class HTTPException(Response, Exception):
     # Response defines no __eq__, but be explicit: errors are compared and
     # hashed by identity, e.g. in a DispatchState's list of deferred errors.
     __hash__ = object.__hash__
+
+
+# HTTPException's own serialisers: _serialise memoises a body only while the
+# methods making it are these very functions.
+_TO_DICT = HTTPException.to_dict
+_TO_ESCAPED_DICT = HTTPException.to_escaped_dict
+_TO_TEXT = HTTPException.to_text
+_TO_HTML = HTTPException.to_html
+_TO_JSON = HTTPException.to_json
+_TO_XML = HTTPException.to_xml
+
+
+def _made_by_base(error: HTTPException, cls: type[HTTPException], fmt: str) -> bool:
+    """Is ``error``'s ``fmt`` body made by HTTPException's own methods alone?
+
+    Neither its class nor the instance itself (as ``mock.patch.object(error,
+    "to_html")`` does) may have replaced one of them.  Written out per format
+    rather than looped over a table: this runs on every 404.
+    """
+    own = error.__dict__
+    if fmt == "html":
+        return (cls.to_html is _TO_HTML and cls.to_escaped_dict is _TO_ESCAPED_DICT and cls.to_dict is _TO_DICT
+                and "to_html" not in own and "to_escaped_dict" not in own and "to_dict" not in own)
+    if fmt == "text":
+        return cls.to_text is _TO_TEXT and "to_text" not in own
+    if fmt == "json":
+        return cls.to_json is _TO_JSON and cls.to_dict is _TO_DICT and "to_json" not in own and "to_dict" not in own
+    if fmt == "xml":
+        return cls.to_xml is _TO_XML and cls.to_dict is _TO_DICT and "to_xml" not in own and "to_dict" not in own
+    return False  # a format added to MIME_SUPPORT_MAP, with its own to_<fmt>
