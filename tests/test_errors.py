@@ -1023,3 +1023,9 @@ def test_detail_property_is_asked_every_time():
     second = Counting().adapt('text/html').get_data(as_text=True)
     assert first != second and 'call' in second
 
+
+def test_not_found_ignores_the_null_routes_keywords():
+    """NotFound takes the null route's request and application keywords and ignores them."""
+    state = object()
+    err = NotFound(dispatch_state=state, request=object(), application=object())
+    assert err.dispatch_state is state and err.get_data() == NotFound().get_data()

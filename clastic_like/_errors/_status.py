@@ -113,9 +113,13 @@ class NotFound(BadRequest):
     message = "Not found"
     detail = "The requested URL was not found on this server."
 
-    def __init__(self, *a: Any, dispatch_state: Any = None, **kw: Any) -> None:
+    def __init__(self, detail: Any = None, *, dispatch_state: Any = None, request: Any = None,
+                 application: Any = None, **kw: Any) -> None:
+        # request and application are what the null route passes on every 404
+        # (ContextualNotFound lists routes with them); a plain 404 ignores them,
+        # named here so that the common call builds no keyword dict to pass on.
         self.dispatch_state = dispatch_state
-        super().__init__(*a, **kw)
+        super().__init__(detail, **kw)
 
 
 class MethodNotAllowed(BadRequest):
