@@ -1029,3 +1029,19 @@ def test_not_found_ignores_the_null_routes_keywords():
     state = object()
     err = NotFound(dispatch_state=state, request=object(), application=object())
     assert err.dispatch_state is state and err.get_data() == NotFound().get_data()
+
+
+@pytest.mark.parametrize("handler_type", [errors.ErrorHandler, errors.ContextualErrorHandler])
+def test_builtin_render_error_takes_only_request_and_error(handler_type):
+    """The built-in handlers' render_error has Clastic's signature, so routes call it with just request and _error."""
+    app = Application([("/", lambda: "x", render_basic)], error_handler=handler_type())
+    route = app.routes[0]
+    assert route._error_var_kw is False
+    resp = app.get_local_client().get("/missing", headers={"Accept": "application/json"})
+    assert resp.status_code == 404 and json.loads(resp.data)["code"] == 404
+
+
+def test_debug_server_error_without_request_id_renders_html():
+    """A ContextualInternalServerError made directly (no request id) still renders its HTML page, without an id line."""
+    page = errors.ContextualInternalServerError().adapt("text/html").get_data(as_text=True)
+    assert "Internal" in page and "Request ID" not in page

@@ -56,8 +56,12 @@ class ErrorHandler:
     def __init__(self, *, reraise_uncaught: Optional[bool] = None) -> None:
         self.reraise_uncaught = bool(reraise_uncaught)
 
-    def render_error(self, request: Any, _error: HTTPException, **kw: Any) -> Any:
-        """Adapt ``_error`` to the format the client accepts (E5)."""
+    def render_error(self, request: Any, _error: HTTPException) -> Any:
+        """Adapt ``_error`` to the format the client accepts (E5).
+
+        Clastic's signature, without ``**kwargs``: a render_error declaring
+        them is handed every injectable on each error, which it does not read.
+        """
         return _error.adapt(negotiate_error_mimetype(request))
 
     def uncaught_to_response(self, _error: BaseException, _route: Any = None, request: Any = None,
@@ -105,7 +109,7 @@ class ContextualErrorHandler(ErrorHandler):
         self.hide_internal_frames = hide_internal_frames
         self.pages = Pages()
 
-    def render_error(self, request: Any, _error: HTTPException, **kw: Any) -> Any:
+    def render_error(self, request: Any, _error: HTTPException) -> Any:
         if isinstance(_error, _PagesMixin) and _error._pages is None:
             _error.pages = self.pages  # reuse this handler's compiled templates
         return _error.adapt(negotiate_error_mimetype(request))
