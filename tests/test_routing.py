@@ -7,7 +7,7 @@ Statement numbers (P1, S4, H5, O1, ...) refer to shared/spec/clastic-reference.m
 from __future__ import annotations
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from clastic_like import (
@@ -1096,16 +1096,35 @@ def test_converter_spec_must_be_converter_pair_or_callable(spec):
 
 _MATCHER_PATTERNS = ["/", "/a", "/a/", "/a/b.txt", "/r/<a:int>", "/<a>/x/<b:float>", "/u/<name>/",
                      "/n/<n:int>/<m:int>", "/o/<opt?int>", "/m/<many+>", "/s/<rest*>", "/c/<c:hexa>",
-                     "/<all*>", "/<some+>", "/<some+str>", "/<ints*int>"]
+                     "/<all*>", "/<some+>", "/<some+str>", "/<ints*int>", "/p/q/<s>", "/<n:int>",
+                     "/f/<x:float>", "/p/<n:int>/"]
 
 
-@settings(max_examples=400, deadline=None)
-@given(st.sampled_from(_MATCHER_PATTERNS),
-       st.one_of(st.text(alphabet="/abx0123.-+eftu", max_size=14).map(lambda p: "/" + p.lstrip("/")),
-                 st.text(alphabet="/a1\n ", max_size=6)),
-       st.booleans())
-def test_chosen_matcher_equals_general_match(pattern, path, strict):
+_TAILS = st.text(alphabet="/ax01239.-+ \n\u0663\u00e9", max_size=8)
+
+
+@st.composite
+def _pattern_and_path(draw):
+    """A pattern, and a path that is random or starts with the pattern's literal segments."""
+    pattern = draw(st.sampled_from(_MATCHER_PATTERNS))
+    literal_head = pattern.split("<")[0]
+    path = draw(st.one_of(
+        st.text(alphabet="/abx0123.-+eftupqrn", max_size=14).map(lambda p: "/" + p.lstrip("/")),
+        st.text(alphabet="/a1\n ", max_size=6),
+        _TAILS.map(lambda tail: literal_head + tail),
+        _TAILS.map(lambda tail: literal_head.replace("/", "//") + tail),
+    ))
+    return pattern, path
+
+
+@settings(max_examples=600, deadline=None)
+@given(_pattern_and_path(), st.booleans())
+@example(("/r/<a:int>", "/r/\u0663"), False)  # a non-ASCII digit: int() takes it, the pattern does not
+@example(("/p/q/<s>", "/p/q/a/b"), True)  # a slash in what follows the prefix
+@example(("/r/<a:int>", "/r/ 7"), False)  # the pattern's spaces, left to the regex
+def test_chosen_matcher_equals_general_match(pattern_and_path, strict):
     """For random patterns, paths and slash modes, the matcher picked at construction returns what general_match does."""
+    pattern, path = pattern_and_path
     from clastic_like.routing._converters import make_converters
     from clastic_like.routing._pattern import compile_pattern, parse_pattern
 
@@ -1115,9 +1134,10 @@ def test_chosen_matcher_equals_general_match(pattern, path, strict):
 
 
 @pytest.mark.parametrize("pattern, kind", [
-    ("/a/b", "match_literal"), ("/r/<a:int>", "match_one"), ("/n/<n:int>/<m:int>", "match_singles"),
+    ("/a/b", "match_literal"), ("/n/<n:int>/<m:int>", "match_singles"),
     ("/s/<rest*>", "general_match"), ("/c/<c:hexa>", "general_match"), ("/<rest*>", "match_rest"),
-    ("/<rest+str>", "match_rest"), ("/<ints*int>", "general_match"),
+    ("/<rest+str>", "match_rest"), ("/<ints*int>", "general_match"), ("/r/<a:int>", "match_prefix_one"),
+    ("/p/q/<s>", "match_prefix_one"), ("/f/<x:float>", "match_one"), ("/p/<n:int>/", "match_one"),
 ])
 def test_matcher_shortcut_is_chosen_by_shape(pattern, kind):
     """Literal and single-segment patterns get their shortcut; the others the general matcher."""
@@ -1134,3 +1154,14 @@ def test_rest_shortcut_is_only_for_lenient_modes():
     from clastic_like.routing._pattern import compile_pattern, parse_pattern
 
     assert compile_pattern(parse_pattern("/<rest*>"), DEFAULT_CONVERTERS, True).match.__name__ == "general_match"
+
+
+@pytest.mark.parametrize("strict", [True, False])
+def test_prefix_shortcut_refuses_an_unconvertible_int_like_the_regex(strict):
+    """A segment of more digits than int() converts is no match (not an error) on both the shortcut and the general path."""
+    from clastic_like.routing._converters import DEFAULT_CONVERTERS
+    from clastic_like.routing._pattern import compile_pattern, parse_pattern
+
+    compiled = compile_pattern(parse_pattern("/r/<a:int>"), DEFAULT_CONVERTERS, strict)
+    path = "/r/" + "9" * 5000
+    assert compiled.match(path) is None and compiled.general_match(path) is None

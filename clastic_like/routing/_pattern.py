@@ -170,6 +170,12 @@ class CompiledPattern:
     # ``/<_ignored*>``): that binding's name.  Such a pattern matches every
     # path starting with "/", so it is matched by splitting, not by the regex.
     rest: Optional[str] = None
+    # When the pattern is literal segments then one single binding of the
+    # default int or text converter: (the literal prefix up to and including
+    # the slash before the binding, "digits" or "segment").  A canonical path
+    # is then matched by a prefix test and a check of the rest, which agree
+    # with the regex whenever they accept; otherwise the regex decides.
+    prefix_one: Optional[tuple[str, str]] = None
     match: Callable[[str], Optional[dict[str, Any]]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -235,6 +241,29 @@ def _pick_matcher(compiled: CompiledPattern) -> Callable[[str], Optional[dict[st
         return match_rest
     if singles is not None and len(singles) == 1:
         ((name, index, convert),) = singles
+        if compiled.prefix_one is not None:
+            prefix, kind = compiled.prefix_one
+            cut = len(prefix)
+            digits = kind == "digits"
+
+            def match_prefix_one(path: str) -> Optional[dict[str, Any]]:
+                if path.startswith(prefix):
+                    text = path[cut:]
+                    # ASCII digits match "[+-]? *[0-9]+"; a non-empty text
+                    # without "/" matches "[^/]+".
+                    if (text.isdigit() and text.isascii()) if digits else (text and "/" not in text):
+                        try:
+                            return {name: convert(text)}
+                        except _NO_MATCH:  # e.g. more digits than int() converts
+                            return None
+                m = regex_match(path)
+                if m is None:
+                    return None
+                try:
+                    return {name: convert(m[index])}
+                except _NO_MATCH:
+                    return None
+            return match_prefix_one
 
         def match_one(path: str) -> Optional[dict[str, Any]]:
             m = regex_match(path)
@@ -312,7 +341,14 @@ def compile_pattern(
     if not strict and len(parsed.segments) == 1 and isinstance(parsed.segments[0], Binding) \
             and parsed.segments[0].multi and converters[parsed.segments[0].type_name] == DEFAULT_CONVERTERS["str"]:
         rest = parsed.segments[0].name
-    return CompiledPattern(parsed, regex, tuple(convs), literal, singles, rest)
+    prefix_one = None
+    segments = parsed.segments
+    if singles is not None and len(singles) == 1 and isinstance(segments[-1], Binding) and not parsed.is_branch:
+        kind = {DEFAULT_CONVERTERS["int"].pattern: "digits",
+                DEFAULT_CONVERTERS["str"].pattern: "segment"}.get(converters[segments[-1].type_name].pattern)
+        if kind is not None:
+            prefix_one = ("/" + "".join(f"{seg}/" for seg in segments[:-1]), kind)
+    return CompiledPattern(parsed, regex, tuple(convs), literal, singles, rest, prefix_one)
 
 
 def normalize_path(path: str, is_branch: bool) -> str:
