@@ -45,6 +45,9 @@ __all__ = [
 
 
 _REQUEST_INIT = Request.__init__
+# The scope entry of a request whose Request is built only if the render
+# needs it: (application, environ, holder, URL bindings).
+_DEFERRED_REQUEST = "_clastic_like_deferred_request"
 _new_object = object.__new__
 
 
@@ -408,6 +411,8 @@ class Application:
                         scope = LazyScope(params, route._lazy, holder[0])
                     if route.needs_request or chain is not route._execute:
                         scope["request"] = self._request(environ, holder, params)
+                    elif route.defers_request:
+                        scope[_DEFERRED_REQUEST] = (self, environ, holder, params)
                     if route.needs_state:
                         scope["_dispatch_state"] = self._state(holder, route)
                     response = chain(scope)
@@ -463,6 +468,16 @@ class Application:
             # them (Request.close only closes files: none, nothing to do).
             request.close()
         return body
+
+    @staticmethod
+    def _scope_request(scope: Mapping[str, Any]) -> Any:
+        """The Request for a chain that defers it (CompiledChain.request_deferred):
+        built now from the scope's deferral entry, or the one already there."""
+        deferred = scope.get(_DEFERRED_REQUEST)
+        if deferred is None:
+            return scope["request"]  # made up front (or given to BoundRoute.execute)
+        app, environ, holder, params = deferred
+        return app._request(environ, holder, params)
 
     def _dispatch_wsgi(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
         """The dispatcher as a WSGI callable, for wsgi_wrapper middleware to wrap."""

@@ -343,3 +343,89 @@ def test_single_binding_shortcut_equals_general_match(pattern, path, strict):
     assert compiled.singles is not None
     general = dataclasses.replace(compiled, singles=None)
     assert compiled.match(path) == general.match(path)
+
+
+# -- the deferred Request of render_basic routes (CompiledChain.request_deferred) ---------------
+
+from hypothesis import settings  # noqa: E402
+
+from clastic_like import Application, Middleware, render_basic  # noqa: E402
+
+
+class _EagerApplication(Application):
+    """An application whose chains never defer the Request (the straightforward path)."""
+
+    _scope_request = None
+
+
+def _answer(app, path, headers):
+    environ = EnvironBuilder(path=path, headers=headers).get_environ()
+    captured = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        captured["status"], captured["headers"] = status, response_headers
+
+    body = b"".join(app(environ, start_response))
+    return captured["status"], captured["headers"], body, "werkzeug.request" in environ
+
+
+contexts = st.one_of(
+    st.text(max_size=12), st.binary(max_size=12), st.integers(), st.none(), st.floats(allow_nan=False),
+    st.lists(st.integers(), max_size=3), st.dictionaries(st.text(max_size=3), st.integers(), max_size=3),
+    st.sampled_from(['{"a": 1}', "<html>x</html>", b"[1]"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(contexts, st.sampled_from([{}, {"Accept": "application/json"}, {"Accept": "text/html"}, {"Accept": "*/*"}]),
+       st.sampled_from(["/", "/?format=json", "/?format=html", "/?format=nope"]))
+def test_deferred_request_renders_like_an_eager_one(context, headers, path):
+    """For random endpoint results, Accept headers and ?format=, render_basic answers the same with the Request deferred."""
+    deferred = Application([("/", lambda: context, render_basic)])
+    eager = _EagerApplication([("/", lambda: context, render_basic)])
+    assert deferred.routes[0].defers_request and not eager.routes[0].defers_request
+    got, expected = _answer(deferred, path, headers), _answer(eager, path, headers)
+    assert got[:3] == expected[:3]
+    # A Request was built exactly when the rendering depended on it.
+    assert got[3] == (not isinstance(context, (str, bytes, int, float, type(None))))
+
+
+def test_endpoint_reading_the_request_makes_it_up_front():
+    """A route whose endpoint takes request does not defer it."""
+    app = Application([("/", lambda request: request.path, render_basic)])
+    assert app.routes[0].needs_request and not app.routes[0].defers_request
+    assert _answer(app, "/", {})[2] == b"/"
+
+
+def test_middleware_reading_the_request_makes_it_up_front():
+    """A request hook that takes request keeps the Request made before the chain."""
+    class Peek(Middleware):
+        def request(self, next, request):
+            return next()
+
+    app = Application([("/", lambda: {"a": 1}, render_basic)], middlewares=[Peek()])
+    assert not app.routes[0].defers_request
+    assert _answer(app, "/", {"Accept": "application/json"})[2] == b'{\n  "a": 1\n}'
+
+
+def test_execute_with_a_request_uses_it_when_deferred():
+    """BoundRoute.execute on a deferring route renders with the request it is given."""
+    app = Application([("/", lambda: {"a": 1}, render_basic)])
+    request = Request(EnvironBuilder(path="/", query_string="format=html").get_environ())
+    response = app.routes[0].execute(request)
+    assert response.mimetype == "text/html"
+
+
+def test_render_without_shortcut_gets_the_request():
+    """A render offering render_without_request that declines is called with the built Request."""
+    class Render:
+        def render_without_request(self, context):
+            return None if context == "ask" else Response("quick")
+
+        def __call__(self, context, request):
+            return Response(f"{context}:{request.path}")
+
+    app = Application([("/<x>", lambda x: x, Render())])
+    assert app.routes[0].defers_request
+    assert _answer(app, "/quick", {})[2] == b"quick"
+    assert _answer(app, "/ask", {})[2] == b"ask:/ask"

@@ -96,6 +96,11 @@ class CompiledChain:
     arg_sources: list[tuple[str, CallableInfo, dict[str, str]]]
     # Every name some function in the chain reads.
     used: frozenset[str]
+    # True when the render is the only function reading ``request`` and
+    # reads it through the request maker, after its request-free shortcut
+    # (``render_without_request``) declined: the dispatcher then builds no
+    # Request up front (see Application._scope_request).
+    request_deferred: bool = False
 
     @property
     def uses_request(self) -> bool:
@@ -218,25 +223,50 @@ def _generate(
 def _generate_endpoint_and_render(
     endpoint: Callable[..., Any], ep_sources: Mapping[str, str], ep_origins: Origins,
     render: Callable[..., Any], r_sources: Mapping[str, str], r_origins: Origins, response_type: type,
-    cache: Optional[BindCache] = None,
+    cache: Optional[BindCache] = None, request_maker: Optional[Callable[[Scope], Any]] = None,
 ) -> Step:
     """One step for "endpoint, then render unless it returned a Response".
 
     Used when no endpoint or render hooks sit between the two, which is the
     common case; the result is the same as chaining two steps, minus a call.
+    With ``request_maker``, a render offering ``render_without_request`` is
+    tried that way first, and gets ``request_maker(scope)`` only if it
+    declines (see CompiledChain.request_deferred).
     """
     namespace: dict[str, Any] = {"_cl_ep": _direct(endpoint), "_cl_render": _direct(render),
                                  "_cl_resp": response_type}
     ep_kwargs = _kwargs(ep_sources, ep_origins, namespace, "e")
-    r_kwargs = _kwargs(r_sources, r_origins, namespace, "r", local={"context": "_cl_result"})
+    local = {"context": "_cl_result"}
+    if request_maker is not None:
+        namespace["_cl_quick"] = render_without_request(render)
+        namespace["_cl_request"] = request_maker
+        local["request"] = "_cl_request(_cl_s)"
+    r_kwargs = _kwargs(r_sources, r_origins, namespace, "r", local=local)
     lines = [
         "def _cl_step(_cl_s):",
         f"    _cl_result = _cl_ep({', '.join(ep_kwargs)})",
         "    if isinstance(_cl_result, _cl_resp):",
         "        return _cl_result",
     ]
+    if request_maker is not None:
+        lines += [
+            "    _cl_done = _cl_quick(_cl_result)",
+            "    if _cl_done is not None:",
+            "        return _cl_done",
+        ]
     lines.append(f"    return _cl_render({', '.join(r_kwargs)})")
     return _exec(lines, namespace, getattr(endpoint, "__qualname__", "callable"), cache)
+
+
+def render_without_request(render: Any) -> Optional[Callable[[Any], Any]]:
+    """The render's request-free shortcut, if it offers one.
+
+    ``render.render_without_request(context)`` returns the Response for a
+    context whose rendering does not depend on the request, else ``None``
+    (the render itself is then called, with the request).
+    """
+    quick = getattr(render, "render_without_request", None)
+    return quick if callable(quick) else None
 
 
 def compile_injected_call(
@@ -258,6 +288,7 @@ def compile_chain(
     where: str,
     response_type: type,
     cache: Optional[BindCache] = None,
+    request_maker: Optional[Callable[[Scope], Any]] = None,
 ) -> CompiledChain:
     """Compile request hooks -> endpoint hooks -> endpoint [-> render hooks -> render].
 
@@ -307,11 +338,17 @@ def compile_chain(
 
     # -- generate, innermost first -------------------------------------------
     if not ep_hooks and not r_hooks and render is not None and r_sources is not None:
+        # Defer the Request when only the render reads it and has a
+        # request-free shortcut: most of its answers then need none.
+        deferred = (request_maker is not None and "request" in r_sources
+                    and render_without_request(render) is not None
+                    and not any("request" in sources for role, _, sources in arg_sources if role != "render"))
         step = _generate_endpoint_and_render(
-            endpoint, ep_sources, ep_avail, render, r_sources, render_avail, response_type, cache)
+            endpoint, ep_sources, ep_avail, render, r_sources, render_avail, response_type, cache,
+            request_maker if deferred else None)
         for info, sources, provides, avail in reversed(req_hooks):
             step = _generate(info.func, sources, avail, provides, step, cache)
-        return CompiledChain(step, arg_sources, frozenset(used))
+        return CompiledChain(step, arg_sources, frozenset(used), deferred)
     endpoint_step: Step = _generate(endpoint, ep_sources, ep_avail, None, None, cache)
     for info, sources, provides, avail in reversed(ep_hooks):
         endpoint_step = _generate(info.func, sources, avail, provides, endpoint_step, cache)

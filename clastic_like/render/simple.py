@@ -169,7 +169,13 @@ class BasicRender:
             return cls(*a, **kw)
         return basic_render_factory
 
-    def __call__(self, context: Any, request: Any, _route: Any) -> Response:
+    def render_without_request(self, context: Any) -> Optional[Response]:
+        """The Response for a ``context`` whose rendering ignores the request
+        (strings, bytes, values without a length), else ``None``.
+
+        The dispatcher tries this first, so a Request is only built for the
+        negotiated cases (sized values) that read it.
+        """
         if type(context) is str:  # the common case first
             body = context.encode("utf-8")
             if body[:1] not in _MAYBE_JSON and body.find(b"<html", 0, 168) == -1:
@@ -184,6 +190,12 @@ class BasicRender:
             return make_response(body, _SNIFFED_CONTENT_TYPES[_sniff_mimetype(body)])
         if not isinstance(context, Sized):
             return make_response(str(context).encode("utf-8"), "text/plain; charset=utf-8")
+        return None
+
+    def __call__(self, context: Any, request: Any, _route: Any) -> Response:
+        response = self.render_without_request(context)
+        if response is not None:
+            return response
         fmt = request.args.get(self.qp_name)
         if fmt is not None:
             if fmt not in self._formats:

@@ -260,7 +260,8 @@ class BoundRoute:
         self._where = where
         self.path_args = url_args
         self.chain: CompiledChain = compile_chain(
-            self.middlewares, unbound.endpoint, render, origins, where, Response, cache
+            self.middlewares, unbound.endpoint, render, origins, where, Response, cache,
+            getattr(app, "_scope_request", None),
         )
         self.endpoint_args = cache.info(unbound.endpoint).args
         self._execute = self.chain.call
@@ -279,7 +280,11 @@ class BoundRoute:
         # Whether serving this route needs a Request object at all: building
         # one is skipped when no function in the chain (or the slash
         # redirect, or a request-scoped factory) asks for it.
-        self.needs_request = "request" in self.chain.used or "request" in factory_used
+        self.needs_request = ("request" in self.chain.used and not self.chain.request_deferred) \
+            or "request" in factory_used
+        # Whether the render may build it late, from the deferral entry the
+        # dispatcher puts in the scope (CompiledChain.request_deferred).
+        self.defers_request = self.chain.request_deferred and not self.needs_request
         # Likewise for the DispatchState (always for the slash redirect: cheap, rare).
         self.needs_state = "_dispatch_state" in used or "_dispatch_state" in factory_used
         # Whether dispatch must check for the canonical trailing slash (S4).
