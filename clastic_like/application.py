@@ -463,10 +463,13 @@ class Application:
             return response
         body = to_wsgi(response, environ, start_response)
         request = holder[2]
-        if request is not None and request.__dict__.get("files"):
-            # Uploaded files' temporary files, as Werkzeug's own apps close
-            # them (Request.close only closes files: none, nothing to do).
-            request.close()
+        if request is not None:
+            if request.__dict__.get("files"):
+                # Uploaded files' temporary files, as Werkzeug's own apps close
+                # them (Request.close only closes files: none, nothing to do).
+                request.close()
+            if environ.get("werkzeug.request") is request:
+                del environ["werkzeug.request"]
         return body
 
     @staticmethod

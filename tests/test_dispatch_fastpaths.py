@@ -364,9 +364,10 @@ def _answer(app, path, headers):
 
     def start_response(status, response_headers, exc_info=None):
         captured["status"], captured["headers"] = status, response_headers
+        captured["made"] = "werkzeug.request" in environ  # (the dispatcher removes it afterwards)
 
     body = b"".join(app(environ, start_response))
-    return captured["status"], captured["headers"], body, "werkzeug.request" in environ
+    return captured["status"], captured["headers"], body, captured["made"]
 
 
 contexts = st.one_of(
@@ -429,3 +430,24 @@ def test_render_without_shortcut_gets_the_request():
     assert app.routes[0].defers_request
     assert _answer(app, "/quick", {})[2] == b"quick"
     assert _answer(app, "/ask", {})[2] == b"ask:/ask"
+
+
+def test_environ_drops_its_request_once_the_response_is_started():
+    """After the response is handed over, environ no longer holds the Request, so the two are not a reference cycle."""
+    import gc
+    import weakref
+
+    app = Application([("/", lambda request: "x", render_basic)])
+    environ = EnvironBuilder(path="/").get_environ()
+    seen = []
+
+    def start_response(status, headers, exc_info=None):
+        seen.append(weakref.ref(environ["werkzeug.request"]))
+
+    gc.disable()  # so that only reference counting can free the Request
+    try:
+        assert b"".join(app(environ, start_response)) == b"x"
+        assert "werkzeug.request" not in environ
+        assert seen[0]() is None
+    finally:
+        gc.enable()
