@@ -183,7 +183,35 @@ class Server:
         self.logfile.close()
 
 
-def run_wrk(url, case, args, workdir):
+def child_pids(pid):
+    """The processes whose parent is ``pid`` (gunicorn's workers), from /proc."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as fh:
+                    fields = fh.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def cpu_ns(pids):
+    """Nanoseconds the processes ``pids`` have run on a CPU (/proc/<pid>/schedstat),
+    or None where Linux does not provide it."""
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/schedstat") as fh:
+                total += int(fh.read().split()[0])
+        except (OSError, ValueError, IndexError):
+            return None
+    return total
+
+
+def run_wrk(url, case, args, workdir, server=None):
     cmd = ["wrk", "-t", str(args.threads), "-c", str(args.connections), "-d", f"{args.duration}s",
            "-H", "Accept: */*", "-H", "User-Agent: bench"]
     if case.method == "POST":
@@ -194,10 +222,17 @@ def run_wrk(url, case, args, workdir):
                      f'wrk.headers["Content-Type"] = "{FORM_TYPE}"\n')
         cmd += ["-s", script]
     cmd.append(url)
+    # The worker's own CPU time per request: unlike req/s, it does not count
+    # time the worker spent waiting for one of the machine's two cores.
+    workers = child_pids(server.proc.pid) if server is not None else []
+    cpu_before = cpu_ns(workers) if workers else None
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=args.duration + 30)
+    cpu_after = cpu_ns(workers) if workers else None
     result = parse_wrk(proc.stdout)
     if result["rps"] is None:
         return {"error": f"wrk: {proc.stdout[-200:]} {proc.stderr[-200:]}"}
+    if cpu_before is not None and cpu_after is not None and result["requests"]:
+        result["cpu_us"] = (cpu_after - cpu_before) / 1000 / result["requests"]
     if case.status < 400 and result["non_2xx"]:
         result["warning"] = f"{result['non_2xx']} non-2xx responses"
     return result
@@ -223,28 +258,35 @@ def e2e_case(case, names, args, workdir):
         raw_runs = []
         runs = {n: [] for n in live}
         costs = {n: [] for n in live}
+        cpu_costs = {n: [] for n in live}
         for r in range(args.e2e_rounds):
             k = r % len(live) if live else 0
-            before = run_wrk(servers["raw"].url, case, args, workdir)
+            before = run_wrk(servers["raw"].url, case, args, workdir, servers["raw"])
             raw_runs.append(before)
             for n in live[k:] + live[:k]:
-                res = run_wrk(servers[n].url, case, args, workdir)
-                after = run_wrk(servers["raw"].url, case, args, workdir)
+                res = run_wrk(servers[n].url, case, args, workdir, servers[n])
+                after = run_wrk(servers["raw"].url, case, args, workdir, servers["raw"])
                 raw_runs.append(after)
                 runs[n].append(res)
                 if res.get("rps") and before.get("rps") and after.get("rps"):
                     costs[n].append((before["rps"] + after["rps"]) / 2 / res["rps"])
+                if res.get("cpu_us") and before.get("cpu_us") and after.get("cpu_us"):
+                    cpu_costs[n].append(res["cpu_us"] / ((before["cpu_us"] + after["cpu_us"]) / 2))
                 before = after
             log(f"  {case.key} round {r + 1}: " + ", ".join(
                 f"{n} {runs[n][-1].get('rps') or 0:.0f}" for n in live)
                 + f" | raw {min(x.get('rps') or 0 for x in raw_runs[-len(live) - 1:]):.0f}"
                 f"-{max(x.get('rps') or 0 for x in raw_runs[-len(live) - 1:]):.0f}")
         good_raw = [x["rps"] for x in raw_runs if x.get("rps")]
-        out["raw"] = {"runs": raw_runs, "rps": statistics.median(good_raw) if good_raw else None}
+        raw_cpu = [x["cpu_us"] for x in raw_runs if x.get("cpu_us")]
+        out["raw"] = {"runs": raw_runs, "rps": statistics.median(good_raw) if good_raw else None,
+                      "cpu_us": statistics.median(raw_cpu) if raw_cpu else None}
         for n in live:
             good = [x["rps"] for x in runs[n] if x.get("rps")]
             out[n] = {"runs": runs[n], "rps": statistics.median(good) if good else None,
                       "cost": statistics.median(costs[n]) if costs[n] else None,
+                      "cpu_us": statistics.median([x["cpu_us"] for x in runs[n] if x.get("cpu_us")] or [0]) or None,
+                      "cpu_cost": statistics.median(cpu_costs[n]) if cpu_costs[n] else None,
                       "warning": "; ".join(x["warning"] for x in runs[n] if x.get("warning")) or None}
             if not good:
                 out[n]["error"] = "; ".join(x.get("error", "") for x in runs[n])
@@ -372,6 +414,27 @@ def e2e_table(fws, e2e, skipped):
     return md_table(header, rows)
 
 
+def e2e_cpu_table(fws, e2e, skipped):
+    header = ["scenario", "raw µs"] + [TITLES[f] + " µs (cost × raw)" for f in fws] + ["clastic_like × raw"]
+    rows = []
+    for key in E2E_KEYS:
+        res = e2e.get(key) or {}
+        raw = res.get("raw", {})
+        row = [BY_KEY[key].label, fmt(raw.get("cpu_us"), 1)]
+        for f in fws:
+            r = res.get(f)
+            if f in skipped:
+                row.append("skipped")
+            elif r is None or "error" in r or not r.get("cpu_cost"):
+                row.append("–")
+            else:
+                row.append(f"{r['cpu_us']:.1f} ({fmt(r['cpu_cost'])})")
+        mine = (res.get("clastic_like") or {}).get("cpu_cost")
+        row.append(fmt(1 / mine) if mine else "–")
+        rows.append(row)
+    return md_table(header, rows)
+
+
 # -- main -----------------------------------------------------------------------
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -475,7 +538,16 @@ def main():
                          "order rotated). req/s: median over rounds; cost × raw: median over rounds of "
                          "(mean req/s of the two raw runs around the framework's run) / framework req/s. `× Falcon` = Falcon cost / clastic_like cost (≥ 1.0: clastic_like "
                          "is at least as fast). `!`: some non-2xx answers where none were expected.\n",
-                         e2e_table(fws, out["e2e"], skipped)]
+                         e2e_table(fws, out["e2e"], skipped),
+                         "\n### End-to-end: gunicorn worker CPU time per request, µs (cost × raw)\n",
+                         "The worker process's own CPU time (Linux `/proc/<pid>/schedstat`) over each wrk run, "
+                         "divided by the requests wrk completed: it includes gunicorn's HTTP parsing and the "
+                         "socket work, and does not count time spent waiting for a core. On a virtual machine "
+                         "it still moves with the host's load (compare the raw µs across scenarios, which do "
+                         "almost the same work). µs: median over rounds; cost × raw: median over "
+                         "rounds of framework µs / (mean µs of the two raw runs around it); "
+                         "`× raw` = 1 / cost (the issue's end-to-end target reads ≥ 0.97 × raw).\n",
+                         e2e_cpu_table(fws, out["e2e"], skipped)]
             if failed:
                 log(f"[e2e] server logs kept in {workdir}")
             else:
