@@ -1,0 +1,85 @@
+"""Instructions per request, counted by valgrind: a deterministic cost figure.
+
+    python3 bench/instructions.py                          # clastic_like and falcon, S1 S3 S5 S6
+    python3 bench/instructions.py --frameworks clastic_like --cases S1,S2
+
+Timings on a shared 2-core virtual machine move by ±10 % between runs (more
+while other work runs); the number of CPU instructions a request executes
+does not.  Each figure is (I(n2) - I(n1)) / (n2 - n1): two runs of the same
+loop with different request counts under ``valgrind --tool=callgrind``, so
+start-up and import costs cancel.  ``PYTHONHASHSEED=0`` makes the runs
+repeatable to the instruction.  Instructions are not time (memory traffic
+differs), but the two agreed within a few per cent in this project's
+measurements, and a change that removes instructions can be judged at once.
+
+Uses the virtualenvs of ``run.py`` (run it once first); needs valgrind
+(``apt-get install valgrind``).  Standard library only.
+"""
+import argparse
+import os
+import re
+import subprocess
+import sys
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# The loop valgrind runs: the driver's environ and app, called like the
+# in-process benchmark calls it (fresh environ copy and input per call).
+LOOP = r"""
+import io, sys
+sys.path.insert(0, {here!r})
+from driver import make_environ
+from cases import BY_KEY
+from apps import import_app_module
+case = BY_KEY[{case!r}]
+app = import_app_module({framework!r}).build(case.scenario, case.n_routes)
+env0 = make_environ(case)
+def start_response(status, headers, exc_info=None):
+    pass
+for _ in range(200 + {n}):
+    env = env0.copy()
+    env["wsgi.input"] = io.BytesIO(case.body)
+    body = app(env, start_response)
+    for _chunk in body:
+        pass
+    close = getattr(body, "close", None)
+    if close is not None:
+        close()
+"""
+
+
+def instructions(framework, case, n):
+    python = os.path.join(HERE, ".venvs", framework, "bin", "python")
+    code = LOOP.format(here=HERE, case=case, framework=framework, n=n)
+    proc = subprocess.run(
+        ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", python, "-c", code],
+        capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"}, check=True)
+    match = re.search(r"Collected : (\d+)", proc.stderr)
+    if match is None:
+        raise RuntimeError(f"no instruction count from valgrind: {proc.stderr[-500:]}")
+    return int(match.group(1))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--frameworks", default="clastic_like,falcon")
+    parser.add_argument("--cases", default="S1,S3-100-first,S5,S6")
+    parser.add_argument("--n1", type=int, default=1000)
+    parser.add_argument("--n2", type=int, default=4000)
+    args = parser.parse_args()
+    frameworks = args.frameworks.split(",")
+    cases = args.cases.split(",")
+    counts = {}
+    for framework in frameworks:
+        for case in cases:
+            low, high = instructions(framework, case, args.n1), instructions(framework, case, args.n2)
+            counts[framework, case] = (high - low) // (args.n2 - args.n1)
+            print(f"{framework} {case}: {counts[framework, case]} instructions/request", file=sys.stderr)
+    print("| scenario | " + " | ".join(frameworks) + " |")
+    print("|---|" + "---:|" * len(frameworks))
+    for case in cases:
+        print(f"| {case} | " + " | ".join(f"{counts[f, case]:,}" for f in frameworks) + " |")
+
+
+if __name__ == "__main__":
+    main()
