@@ -241,29 +241,6 @@ def _pick_matcher(compiled: CompiledPattern) -> Callable[[str], Optional[dict[st
         return match_rest
     if singles is not None and len(singles) == 1:
         ((name, index, convert),) = singles
-        if compiled.prefix_one is not None:
-            prefix, kind = compiled.prefix_one
-            cut = len(prefix)
-            digits = kind == "digits"
-
-            def match_prefix_one(path: str) -> Optional[dict[str, Any]]:
-                if path.startswith(prefix):
-                    text = path[cut:]
-                    # ASCII digits match "[+-]? *[0-9]+"; a non-empty text
-                    # without "/" matches "[^/]+".
-                    if (text.isdigit() and text.isascii()) if digits else (text and "/" not in text):
-                        try:
-                            return {name: convert(text)}
-                        except _NO_MATCH:  # e.g. more digits than int() converts
-                            return None
-                m = regex_match(path)
-                if m is None:
-                    return None
-                try:
-                    return {name: convert(m[index])}
-                except _NO_MATCH:
-                    return None
-            return match_prefix_one
 
         def match_one(path: str) -> Optional[dict[str, Any]]:
             m = regex_match(path)
@@ -273,7 +250,24 @@ def _pick_matcher(compiled: CompiledPattern) -> Callable[[str], Optional[dict[st
                 return {name: convert(m[index])}
             except _NO_MATCH:
                 return None
-        return match_one
+        if compiled.prefix_one is None:
+            return match_one
+        prefix, kind = compiled.prefix_one
+        cut = len(prefix)
+        digits = kind == "digits"
+
+        def match_prefix_one(path: str) -> Optional[dict[str, Any]]:
+            if path.startswith(prefix):
+                text = path[cut:]
+                # ASCII digits match "[+-]? *[0-9]+"; a non-empty text
+                # without "/" matches "[^/]+".
+                if (text.isdigit() and text.isascii()) if digits else (text and "/" not in text):
+                    try:
+                        return {name: convert(text)}
+                    except _NO_MATCH:  # e.g. more digits than int() converts
+                        return None
+            return match_one(path)  # not canonical, or not obviously the converter's: the regex decides
+        return match_prefix_one
     if singles is not None:
         def match_singles(path: str) -> Optional[dict[str, Any]]:
             m = regex_match(path)
