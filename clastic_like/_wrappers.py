@@ -13,13 +13,13 @@ from typing import IO, Any, Callable, Generic, TypeVar, overload
 from urllib.parse import parse_qsl
 
 from werkzeug.datastructures import FileStorage, Headers, ImmutableMultiDict, MultiDict
-from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
+from werkzeug.exceptions import BadRequestKeyError, ClientDisconnected, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
 from werkzeug.wsgi import LimitedStream, get_content_length
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as Response
 
-__all__ = ["Request", "Response", "make_response", "init_response", "set_body", "REQUEST_ID_ENVIRON_KEY"]
+__all__ = ["Request", "Response", "ParameterDict", "make_response", "init_response", "set_body", "REQUEST_ID_ENVIRON_KEY"]
 
 # Where the request id lives in the WSGI environ (shared with RequestIdMiddleware).
 REQUEST_ID_ENVIRON_KEY = "clastic_like.request_id"
@@ -29,23 +29,8 @@ _URLENCODED = "application/x-www-form-urlencoded"
 _CHUNK = 64 * 1024
 
 _T = TypeVar("_T")
-
-
-def _content_length(environ: Any) -> int | None:
-    """Werkzeug's ``get_content_length(environ)``, the usual header read directly.
-
-    A ``str`` of ASCII digits, with no Transfer-Encoding, is exactly what
-    Werkzeug's ``_plain_int`` accepts unchanged, so its value is ``int`` of
-    it; anything else (chunked, spaces, signs, garbage, more digits than
-    ``int`` converts) goes to Werkzeug.
-    """
-    length = environ.get("CONTENT_LENGTH")
-    if type(length) is str and "HTTP_TRANSFER_ENCODING" not in environ and length.isdigit() and length.isascii():
-        try:
-            return int(length)
-        except ValueError:  # past sys.get_int_max_str_digits(): Werkzeug's answer (0) below
-            pass
-    return get_content_length(environ)
+_K = TypeVar("_K")
+_V = TypeVar("_V")
 
 
 def _read_body(stream: Any, length: int) -> bytes:
@@ -87,10 +72,41 @@ def parse_urlencoded(text: str) -> list[tuple[str, str]]:
 
 _new_dict = dict.__new__
 _dict_update = dict.update
+_dict_get = dict.get
 
 
-def urlencoded_form(text: str) -> ImmutableMultiDict[str, str]:
-    """``ImmutableMultiDict(parse_urlencoded(text))``, built directly.
+class ParameterDict(ImmutableMultiDict[_K, _V]):
+    """Werkzeug's ImmutableMultiDict, with ``get`` and ``[]`` in one step.
+
+    The storage class of :class:`Request`'s ``args``, ``form`` and ``files``.
+    Werkzeug's ``get`` calls ``__getitem__``, which tests membership, then
+    fetches the value list through ``super()``: three lookups and two Python
+    calls for what is one dict read.  These two read the list directly and
+    give exactly Werkzeug's answers (the first value; ``default``, or
+    BadRequestKeyError, for a missing key); ``get`` with a ``type`` converts
+    as Werkzeug does.  Everything else is ImmutableMultiDict's.
+    """
+
+    def get(self, key: Any, default: Any = None, type: Callable[[Any], Any] | None = None) -> Any:  # type: ignore[override]
+        values: Any = _dict_get(self, key)
+        if not values:
+            return default
+        if type is None:
+            return values[0]
+        try:
+            return type(values[0])
+        except (ValueError, TypeError):
+            return default
+
+    def __getitem__(self, key: Any) -> Any:
+        values: Any = _dict_get(self, key)
+        if values:
+            return values[0]
+        raise BadRequestKeyError(key)
+
+
+def urlencoded_form(text: str) -> ParameterDict[str, str]:
+    """``ParameterDict(parse_urlencoded(text))``, built directly.
 
     A MultiDict is a dict of name -> list of values (each name once, in
     order of first appearance) that ``__init__`` builds by regrouping the
@@ -110,7 +126,7 @@ def urlencoded_form(text: str) -> ImmutableMultiDict[str, str]:
                     lists[name].append(value)
                 else:
                     lists[name] = [value]
-    form = _new_dict(ImmutableMultiDict)
+    form = _new_dict(ParameterDict)
     _dict_update(form, lists)
     return form
 
@@ -121,7 +137,7 @@ def _probe_fast_multidict() -> bool:
     its internals disables the shortcut instead of breaking it."""
     try:
         for text in ("a=1&b=&a=3", ""):
-            fast, slow = urlencoded_form(text), ImmutableMultiDict(parse_urlencoded(text))
+            fast, slow = urlencoded_form(text), ParameterDict(parse_urlencoded(text))
             if not (type(fast) is type(slow) and vars(fast) == vars(slow)
                     and list(dict.items(fast)) == list(dict.items(slow))
                     and list(fast.items(multi=True)) == list(slow.items(multi=True))):
@@ -136,48 +152,12 @@ _FAST_MULTIDICT = _probe_fast_multidict()
 
 def _empty_storage(storage: Any) -> Any:
     """``storage()``: an empty ``parameter_storage_class``."""
-    if storage is ImmutableMultiDict and _FAST_MULTIDICT:
-        return _new_dict(ImmutableMultiDict)
+    if storage is ParameterDict and _FAST_MULTIDICT:
+        return _new_dict(ParameterDict)
     return storage()
 
 
 _werkzeug_form = vars(_WerkzeugRequest)["form"]
-
-
-class _Form:
-    """``Request.form``: Werkzeug's cached property, as a non-data descriptor.
-
-    Werkzeug's ``cached_property`` is a data descriptor, so every read of
-    ``request.form`` runs its ``__get__`` in Python, even once the value is
-    cached.  Without ``__set__``/``__delete__``, a form in the instance
-    ``__dict__`` is found by the interpreter first, and this ``__get__`` runs
-    only when there is none.  Assignment and deletion then act on the
-    ``__dict__``, as Werkzeug's do, except that deleting a form never read
-    raises AttributeError where Werkzeug raises KeyError.  (Catching that in
-    ``Request.__delattr__`` would make every attribute assignment on a
-    request go through Python.)
-    """
-
-    __name__ = "form"
-    __doc__ = _werkzeug_form.__doc__
-
-    @overload
-    def __get__(self, obj: None, owner: Any = None) -> _Form: ...
-
-    @overload
-    def __get__(self, obj: object, owner: Any = None) -> ImmutableMultiDict[str, str]: ...
-
-    def __get__(self, obj: object | None, owner: Any = None) -> Any:
-        if obj is None:
-            return self
-        d = obj.__dict__
-        if "form" not in d:  # reached on the first read only (or an explicit __get__ call)
-            # Werkzeug's getter is ``self._load_form_data(); return self.form``
-            # (_load_form_data stores the form): done here to save its frame.
-            obj._load_form_data()  # type: ignore[attr-defined]
-            if "form" not in d:  # it stored none: Werkzeug's getter decides (it recurses)
-                d["form"] = _werkzeug_form.fget(obj)
-        return d["form"]
 
 
 # What Werkzeug's form parser would leave in ``request.__dict__`` but the
@@ -246,13 +226,150 @@ class _Deferred(Generic[_T]):
 # The members Werkzeug's form parsing goes through that the direct
 # urlencoded path does not call: a subclass that overrides any of them gets
 # Werkzeug's parsing (see Request.__init_subclass__).
-_FORM_MEMBERS = ("want_form_data_parsed", "make_form_data_parser", "_get_stream_for_parsing", "stream",
-                 "files", "mimetype", "mimetype_params", "content_length")
+_FORM_MEMBERS = ("_load_form_data", "want_form_data_parsed", "make_form_data_parser", "_get_stream_for_parsing",
+                 "stream", "files", "mimetype", "mimetype_params", "content_length")
+
+# Request attributes that, once set, make Werkzeug's parse differ from the
+# direct one (a stream or cached body to parse instead of wsgi.input, files it
+# would replace, a content length or form classes given to this instance):
+# any of them in the instance __dict__ sends the parse to Werkzeug.
+_WERKZEUG_STATE = frozenset(["stream", _SPENT_INPUT, "files", "_cached_data", "content_length",
+                             "form_data_parser_class", "parameter_storage_class"])
 
 # The attributes Werkzeug's Request.__init__ computes from the environ.
-_PARSED_ON_DEMAND = frozenset(
-    ["method", "scheme", "server", "root_path", "path", "query_string", "headers", "remote_addr"]
-)
+_PARSED_ON_DEMAND = ("method", "scheme", "server", "root_path", "path", "query_string", "headers", "remote_addr")
+
+
+class _OnDemand:
+    """One of _PARSED_ON_DEMAND: Werkzeug's parse of the environ, run on the
+    first read of any of them.
+
+    A non-data descriptor: the parse stores all eight in the instance
+    ``__dict__``, which the interpreter reads first from then on.  (A
+    ``__getattr__`` would do the same, but a class with one gets no fast
+    attribute reads at all: every ``request.x`` would pay for it.)
+    """
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __get__(self, obj: Any, owner: Any = None) -> Any:
+        if obj is None:
+            return self
+        d = obj.__dict__
+        if "environ" not in d:
+            raise AttributeError(f"{type(obj).__name__!r} object has no attribute {self.name!r}")
+        # Values assigned before the parse stay, as they would after it.
+        given = {name: d[name] for name in _PARSED_ON_DEMAND if name in d}
+        _WerkzeugRequest.__init__(obj, d["environ"], populate_request=False, shallow=obj.shallow)
+        d.update(given)
+        return d[self.name]
+
+
+class _Form:
+    """``Request.form``: Werkzeug's cached property, as a non-data descriptor,
+    and the form parse itself, with a direct path for urlencoded bodies.
+
+    Werkzeug's ``cached_property`` is a data descriptor, so every read of
+    ``request.form`` runs its ``__get__`` in Python, even once the value is
+    cached.  Without ``__set__``/``__delete__``, a form in the instance
+    ``__dict__`` is found by the interpreter first, and this ``__get__`` runs
+    only when there is none.  Assignment and deletion then act on the
+    ``__dict__``, as Werkzeug's do, except that deleting a form never read
+    raises AttributeError where Werkzeug raises KeyError.  (Catching that in
+    ``Request.__delattr__`` would make every attribute assignment on a
+    request go through Python.)
+
+    For an ``application/x-www-form-urlencoded`` body with a Content-Length
+    (the usual HTML form post), the parse does what Werkzeug's
+    FormDataParser does (the same limits, stream and decoding, the same 413
+    and empty-form-on-bad-UTF-8 outcomes) without its general machinery;
+    everything else goes to Werkzeug.  ``tests/test_dispatch_fastpaths.py``
+    checks the two agree.  It is written out here, in one function, rather
+    than in ``Request._load_form_data`` (which calls it with ``_load``),
+    because it runs on every form post and each Python call costs.
+    """
+
+    __name__ = "form"
+    __doc__ = _werkzeug_form.__doc__
+
+    @overload
+    def __get__(self, obj: None, owner: Any = None, _load: bool = False) -> _Form: ...
+
+    @overload
+    def __get__(self, obj: object, owner: Any = None, _load: bool = False) -> ImmutableMultiDict[str, str]: ...
+
+    def __get__(self, obj: Any, owner: Any = None, _load: bool = False) -> Any:
+        if obj is None:
+            return self
+        d = obj.__dict__
+        if "form" in d:  # only reached through _load_form_data (or an explicit __get__ call)
+            return d["form"]
+        if not obj._direct_form:  # a subclass with its own form machinery
+            if _load:  # its _load_form_data called Request's: Werkzeug's
+                _WerkzeugRequest._load_form_data(obj)
+                return None
+            # Werkzeug's getter: ``self._load_form_data(); return self.form``
+            obj._load_form_data()
+            if "form" not in d:  # it stored none: Werkzeug's getter decides (it recurses)
+                d["form"] = _werkzeug_form.fget(obj)
+            return d["form"]
+        environ = obj.environ
+        content_type = environ.get("CONTENT_TYPE")
+        if (
+            (content_type == _URLENCODED
+             or (content_type is not None and content_type.partition(";")[0].strip().lower() == _URLENCODED))
+            and not obj.shallow
+            and obj.form_data_parser_class is FormDataParser
+            and _WERKZEUG_STATE.isdisjoint(d)
+            and "wsgi.input_terminated" not in environ
+        ):
+            # Werkzeug's get_content_length(environ): ASCII digits (what its
+            # _plain_int accepts unchanged, short enough for int()) without
+            # Transfer-Encoding are the header's value; Werkzeug decides the rest.
+            length: Any = environ.get("CONTENT_LENGTH")
+            if (type(length) is str and length.isdigit() and length.isascii() and len(length) < 19
+                    and "HTTP_TRANSFER_ENCODING" not in environ):
+                length = int(length)
+            else:
+                length = get_content_length(environ)
+            if length is not None:
+                if obj.max_content_length is not None and length > obj.max_content_length:
+                    raise RequestEntityTooLarge()
+                stream = environ["wsgi.input"]
+                # The first of _read_body's reads, inline: a small body arrives in one.
+                data = b""
+                if 0 < length <= _CHUNK:
+                    try:
+                        data = stream.read(length)
+                    except (OSError, ValueError):
+                        pass
+                    else:
+                        if data and len(data) < length:
+                            data += _read_body(stream, length - len(data))
+                elif length:
+                    data = _read_body(stream, length)
+                d[_SPENT_INPUT] = (stream, length, len(data))
+                if len(data) < length:
+                    raise ClientDisconnected()
+                storage = obj.parameter_storage_class
+                form: MultiDict[str, Any]
+                try:
+                    text = data.decode()
+                    if storage is ParameterDict and _FAST_MULTIDICT:
+                        form = urlencoded_form(text)
+                    else:
+                        form = storage(parse_urlencoded(text))
+                except ValueError:  # undecodable body: Werkzeug's silent parser gives an empty form
+                    form = _empty_storage(storage)
+                d["form"] = form
+                d[_EMPTY_FILES] = storage
+                return form
+        _WerkzeugRequest._load_form_data(obj)
+        return d["form"]
+
+
+_FORM = _Form()
 
 
 class Request(_WerkzeugRequest):
@@ -266,8 +383,9 @@ class Request(_WerkzeugRequest):
 
     request_id: int = 0
     path_params: dict[str, Any] = {}
+    parameter_storage_class: type[MultiDict[str, Any]] = ParameterDict
 
-    form = _Form()
+    form = _FORM
     files: _Deferred[ImmutableMultiDict[str, FileStorage]] = _Deferred("files", _EMPTY_FILES, _empty_storage)
     stream: _Deferred[IO[bytes]] = _Deferred("stream", _SPENT_INPUT, _spent_stream)
 
@@ -286,68 +404,13 @@ class Request(_WerkzeugRequest):
             environ["werkzeug.request"] = self
 
     def _load_form_data(self) -> None:
-        """Parse the form; urlencoded bodies take a direct path.
-
-        For an ``application/x-www-form-urlencoded`` body with a
-        Content-Length (the usual HTML form post), this does what Werkzeug's
-        FormDataParser does (the same limits, stream and decoding, the same
-        413 and empty-form-on-bad-UTF-8 outcomes) without its general
-        machinery; everything else goes to Werkzeug.
-        ``tests/test_dispatch_fastpaths.py`` checks the two agree.
-        """
-        d = self.__dict__
-        if "form" in d:
-            return
-        environ = self.environ
-        content_type = environ.get("CONTENT_TYPE")
-        if (
-            self._direct_form
-            and not self.shallow
-            and self.form_data_parser_class is FormDataParser
-            and "stream" not in d
-            and _SPENT_INPUT not in d
-            and "files" not in d  # Werkzeug would replace it: leave that to Werkzeug
-            and "_cached_data" not in d
-            and "wsgi.input_terminated" not in environ
-            and content_type is not None
-            and (content_type == _URLENCODED
-                 or content_type.partition(";")[0].strip().lower() == _URLENCODED)
-        ):
-            length = _content_length(environ)
-            if length is not None:
-                if self.max_content_length is not None and length > self.max_content_length:
-                    raise RequestEntityTooLarge()
-                stream = environ["wsgi.input"]
-                data = _read_body(stream, length)
-                d[_SPENT_INPUT] = (stream, length, len(data))
-                if len(data) < length:
-                    raise ClientDisconnected()
-                storage = self.parameter_storage_class
-                form: MultiDict[str, Any]
-                try:
-                    text = data.decode()
-                    if storage is ImmutableMultiDict and _FAST_MULTIDICT:
-                        form = urlencoded_form(text)
-                    else:
-                        form = storage(parse_urlencoded(text))
-                except ValueError:  # undecodable body: Werkzeug's silent parser gives an empty form
-                    form = _empty_storage(storage)
-                d["form"] = form
-                d[_EMPTY_FILES] = storage
-                return
-        super()._load_form_data()
+        """Parse the form (Werkzeug's method; see _Form for the direct path)."""
+        _FORM.__get__(self, None, _load=True)
 
     def close(self) -> None:
         """Werkzeug's ``close``: closes the uploaded files, if there are any."""
         if self.__dict__.get("files"):  # Werkzeug iterates ``files or ()``: nothing to do when empty
             super().close()
-
-    def __getattr__(self, name: str) -> Any:
-        # Only called when normal lookup fails, i.e. before parsing.
-        if name in _PARSED_ON_DEMAND and "environ" in self.__dict__:
-            _WerkzeugRequest.__init__(self, self.environ, populate_request=False, shallow=self.shallow)
-            return self.__dict__[name]
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
 
     @property
     def request_guid(self) -> str:
@@ -361,6 +424,13 @@ class Request(_WerkzeugRequest):
         if not guid:
             guid = self.environ[REQUEST_ID_ENVIRON_KEY] = uuid.uuid4().hex[:24]
         return guid
+
+
+# Installed after the class body: Werkzeug declares these as plain instance
+# attributes (str, Headers, ...), which is what they are once parsed.
+for _name in _PARSED_ON_DEMAND:
+    setattr(Request, _name, _OnDemand(_name))
+del _name
 
 
 _new_response = Response.__new__

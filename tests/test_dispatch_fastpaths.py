@@ -231,10 +231,15 @@ def _form_op(request, op):
 def _do_form_op(request, op):
     import io
 
-    from werkzeug.datastructures import MultiDict
+    from werkzeug.datastructures import ImmutableMultiDict, MultiDict
+
+    from clastic_like._wrappers import ParameterDict
 
     def items(value):
-        return type(value).__name__, list(value.items(multi=True))
+        # Request's storage class is ParameterDict, Werkzeug's ImmutableMultiDict
+        # with one-step lookups (tests/test_wrappers.py): the same kind of value.
+        kind = ImmutableMultiDict if type(value) is ParameterDict else type(value)
+        return kind.__name__, list(value.items(multi=True))
 
     if op == "form":
         return items(request.form)

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.test import EnvironBuilder, run_wsgi_app
 from werkzeug.utils import cached_property
 from werkzeug.wrappers import Request as WerkzeugRequest
-from werkzeug.wsgi import get_content_length
 
 from clastic_like import POST, Application, Request, render_basic
 from clastic_like import _wrappers
@@ -29,29 +29,45 @@ def form_request(body, content_type=FORM, length=None, cls=Request):
     return cls(environ)
 
 
+def _parse_outcome(cls, environ):
+    """What parsing the form of ``cls(environ)`` gives: its items or error, and how far the body was read."""
+    request = cls(environ)
+    try:
+        form = list(request.form.items(multi=True))
+    except Exception as exc:  # noqa: BLE001 - the outcome being compared
+        form = type(exc).__name__
+    return form, environ["wsgi.input"].tell()
+
+
 @given(st.one_of(st.none(), st.text(alphabet="0123456789 \t-+_x\u0663", max_size=8)),
        st.sampled_from([None, "chunked", "gzip, chunked", "identity", ""]))
-def test_content_length_matches_werkzeug(length, transfer_encoding):
-    """_content_length(environ) equals Werkzeug's get_content_length for any header values."""
-    environ = {}
-    if length is not None:
-        environ["CONTENT_LENGTH"] = length
-    if transfer_encoding is not None:
-        environ["HTTP_TRANSFER_ENCODING"] = transfer_encoding
-    assert _wrappers._content_length(environ) == get_content_length(environ)
+def test_content_length_header_is_read_like_werkzeug(length, transfer_encoding):
+    """For any Content-Length and Transfer-Encoding, the direct parse reads the body Werkzeug's parser reads."""
+    outcomes = []
+    for cls in (Request, WerkzeugRequest):
+        environ = vars(form_request(b"a=1&b=2&c=3"))["environ"]
+        del environ["CONTENT_LENGTH"]
+        if length is not None:
+            environ["CONTENT_LENGTH"] = length
+        if transfer_encoding is not None:
+            environ["HTTP_TRANSFER_ENCODING"] = transfer_encoding
+        outcomes.append(_parse_outcome(cls, environ))
+    assert outcomes[0] == outcomes[1]
 
 
-def test_content_length_past_int_digit_limit_matches_werkzeug():
-    """A Content-Length with more digits than int() converts gives Werkzeug's answer (0), not an error."""
-    environ = {"CONTENT_LENGTH": "9" * 5000}
-    assert _wrappers._content_length(environ) == get_content_length(environ) == 0
+@pytest.mark.parametrize("length", ["9" * 5000, "9" * 19, "0" * 30 + "11", "٣"])
+def test_unusual_content_length_is_werkzeugs_to_read(length):
+    """Content-Lengths past int()'s digit limit, huge, zero-padded or non-ASCII parse as Werkzeug parses them."""
+    outcomes = [_parse_outcome(cls, dict(vars(form_request(b"a=1&b=2&c=3", length=length))["environ"]))
+                for cls in (Request, WerkzeugRequest)]
+    assert outcomes[0] == outcomes[1]
 
 
 @given(st.text(alphabet="ab=&;+%2Fé ", max_size=30))
 def test_urlencoded_form_equals_immutable_multidict_of_pairs(text):
-    """urlencoded_form(text) equals ImmutableMultiDict(parse_urlencoded(text)) in type, items and storage."""
-    fast, slow = _wrappers.urlencoded_form(text), ImmutableMultiDict(_wrappers.parse_urlencoded(text))
-    assert type(fast) is ImmutableMultiDict
+    """urlencoded_form(text) equals ParameterDict(parse_urlencoded(text)) in type, items and storage."""
+    fast, slow = _wrappers.urlencoded_form(text), _wrappers.ParameterDict(_wrappers.parse_urlencoded(text))
+    assert type(fast) is _wrappers.ParameterDict
     assert list(fast.items(multi=True)) == list(slow.items(multi=True))
     assert list(dict.items(fast)) == list(dict.items(slow)) and vars(fast) == vars(slow)
 
@@ -75,7 +91,7 @@ def test_direct_form_parse_leaves_files_and_stream_unbuilt():
     theirs = form_request(b"a=1&b=2", cls=WerkzeugRequest)
     assert request.form == theirs.form
     assert "files" not in vars(request) and "stream" not in vars(request)
-    assert type(request.files) is ImmutableMultiDict and not request.files
+    assert type(request.files) is _wrappers.ParameterDict and not request.files
     assert request.stream.is_exhausted and request.stream.read() == theirs.stream.read() == b""
 
 
@@ -172,3 +188,42 @@ def test_oversize_urlencoded_post_is_413():
 
     client = App([POST("/", echo, render_basic)]).get_local_client()
     assert client.post("/", data=b"name=bob", content_type=FORM).status_code == 413
+
+
+def _lookup(mapping, how, key, default, convert):
+    try:
+        if how == "get":
+            return "value", mapping.get(key, default, convert)
+        return "value", mapping[key]
+    except Exception as exc:  # noqa: BLE001 - the outcome being compared
+        return type(exc).__name__, getattr(exc, "args", ())
+
+
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "", "1"]), st.sampled_from(["x", "", "7", "-2"])), max_size=5),
+       st.sampled_from(["get", "[]"]),
+       st.sampled_from(["a", "b", "", "1", "missing", 1]),
+       st.sampled_from([None, "d", 0]),
+       st.sampled_from([None, int, str.upper, lambda value: [][0]]))
+def test_parameter_dict_lookups_equal_werkzeugs(pairs, how, key, default, convert):
+    """ParameterDict's get and [] answer (or fail) exactly as Werkzeug's ImmutableMultiDict does."""
+    ours, theirs = _wrappers.ParameterDict(pairs), ImmutableMultiDict(pairs)
+    assert _lookup(ours, how, key, default, convert) == _lookup(theirs, how, key, default, convert)
+
+
+@pytest.mark.parametrize("how", ["get", "[]"])
+def test_parameter_dict_unhashable_key_is_type_error(how):
+    """An unhashable key fails with TypeError, as in Werkzeug's MultiDict."""
+    ours, theirs = _wrappers.ParameterDict([("a", "1")]), ImmutableMultiDict([("a", "1")])
+    assert _lookup(ours, how, [], None, None)[0] == _lookup(theirs, how, [], None, None)[0] == "TypeError"
+
+
+def test_request_parameters_are_parameter_dicts():
+    """args, form and files of a Request are ParameterDicts: ImmutableMultiDicts, pickled and copied as such."""
+    import pickle
+
+    request = form_request(b"a=1&a=2")
+    request.environ["QUERY_STRING"] = "q=1"
+    for value in (request.args, request.form, request.files):
+        assert type(value) is _wrappers.ParameterDict and isinstance(value, ImmutableMultiDict)
+    assert pickle.loads(pickle.dumps(request.form)) == request.form
+    assert request.form.getlist("a") == ["1", "2"] and request.form.copy() == request.form

@@ -229,16 +229,19 @@ def _generate_endpoint_and_render(
 
     Used when no endpoint or render hooks sit between the two, which is the
     common case; the result is the same as chaining two steps, minus a call.
-    With ``request_maker``, a render offering ``render_without_request`` is
-    tried that way first, and gets ``request_maker(scope)`` only if it
+    A render offering ``render_without_request`` is tried that way first
+    (one call with one argument, instead of the render's keywords).  With
+    ``request_maker``, the render gets ``request_maker(scope)`` only if that
     declines (see CompiledChain.request_deferred).
     """
     namespace: dict[str, Any] = {"_cl_ep": _direct(endpoint), "_cl_render": _direct(render),
                                  "_cl_resp": response_type}
     ep_kwargs = _kwargs(ep_sources, ep_origins, namespace, "e")
     local = {"context": "_cl_result"}
+    quick = render_without_request(render)
+    if quick is not None:
+        namespace["_cl_quick"] = quick
     if request_maker is not None:
-        namespace["_cl_quick"] = render_without_request(render)
         namespace["_cl_request"] = request_maker
         local["request"] = "_cl_request(_cl_s)"
     r_kwargs = _kwargs(r_sources, r_origins, namespace, "r", local=local)
@@ -248,7 +251,7 @@ def _generate_endpoint_and_render(
         "    if isinstance(_cl_result, _cl_resp):",
         "        return _cl_result",
     ]
-    if request_maker is not None:
+    if quick is not None:
         lines += [
             "    _cl_done = _cl_quick(_cl_result)",
             "    if _cl_done is not None:",
