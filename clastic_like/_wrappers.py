@@ -150,9 +150,13 @@ def _probe_fast_multidict() -> bool:
 _FAST_MULTIDICT = _probe_fast_multidict()
 
 
+#: The storage class urlencoded_form makes (None: the probe refused it).
+_FAST_STORAGE = ParameterDict if _FAST_MULTIDICT else None
+
+
 def _empty_storage(storage: Any) -> Any:
     """``storage()``: an empty ``parameter_storage_class``."""
-    if storage is ParameterDict and _FAST_MULTIDICT:
+    if storage is _FAST_STORAGE:
         return _new_dict(ParameterDict)
     return storage()
 
@@ -349,14 +353,15 @@ class _Form:
                             data += _read_body(stream, length - len(data))
                 elif length:
                     data = _read_body(stream, length)
-                d[_SPENT_INPUT] = (stream, length, len(data))
-                if len(data) < length:
+                read = len(data)
+                d[_SPENT_INPUT] = (stream, length, read)
+                if read < length:
                     raise ClientDisconnected()
                 storage = obj.parameter_storage_class
                 form: MultiDict[str, Any]
                 try:
                     text = data.decode()
-                    if storage is ParameterDict and _FAST_MULTIDICT:
+                    if storage is _FAST_STORAGE:
                         form = urlencoded_form(text)
                     else:
                         form = storage(parse_urlencoded(text))
@@ -383,6 +388,9 @@ class Request(_WerkzeugRequest):
 
     request_id: int = 0
     path_params: dict[str, Any] = {}
+    #: Werkzeug's __init__ argument, stored by it on every instance; the class
+    #: default lets a request made without __init__ (Application._request) skip it.
+    shallow: bool = False
     parameter_storage_class: type[MultiDict[str, Any]] = ParameterDict
 
     form = _FORM

@@ -243,6 +243,10 @@ class Application:
         self.render_factory = render_factory
         self.converters = make_converters(converters)
         self._request_ids = itertools.count(1)
+        # The request type, when its __init__ is Request's (it only stores
+        # what _request stores directly), else None.
+        request_type: Any = self.request_type
+        self._plain_request_type: Any = request_type if request_type.__init__ is _REQUEST_INIT else None
         self.routes: list[BoundRoute] = []
         self._bind_cache = BindCache()  # signatures and generated code, for this app only
         self._bound_mws: list[Any] = []
@@ -509,11 +513,11 @@ class Application:
         request = holder[2]
         if request is None:
             request_type: Any = self.request_type
-            if request_type.__init__ is _REQUEST_INIT:
-                # What Request.__init__ does, in one step (it only stores).
+            if request_type is self._plain_request_type:
+                # What Request.__init__ does, in one step (it only stores;
+                # ``shallow`` keeps its class default, False).
                 request = holder[2] = _new_object(request_type)
                 request.environ = environ
-                request.shallow = False
                 request.request_id = next(self._request_ids)
                 request.path_params = params
                 environ["werkzeug.request"] = request

@@ -1,6 +1,7 @@
 """Shortcuts in dispatch agree with the straightforward computations they replace."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
 from werkzeug.test import EnvironBuilder
@@ -51,6 +52,29 @@ def test_lazy_request_unknown_attribute_is_attribute_error():
         assert "no_such_thing" in str(exc)
     else:  # pragma: no cover
         raise AssertionError("expected AttributeError")
+
+
+@pytest.mark.parametrize("assigned", ["method", "path", "headers", "remote_addr"])
+def test_field_assigned_before_the_lazy_parse_keeps_its_value(assigned):
+    """A parsed-on-demand field assigned before any is read keeps the assigned value, as on Werkzeug's Request."""
+    environ = EnvironBuilder("/a", method="POST").get_environ()
+    ours, theirs = Request(dict(environ)), WerkzeugRequest(dict(environ))
+    for request in (ours, theirs):
+        setattr(request, assigned, "given")
+    assert ours.scheme == theirs.scheme  # the first read parses the environ
+    for name in ("method", "path", "headers", "remote_addr", "root_path"):
+        mine, werkzeugs = getattr(ours, name), getattr(theirs, name)
+        if name == "headers" and assigned != "headers":  # EnvironHeaders compare by environ identity
+            mine, werkzeugs = list(mine.items()), list(werkzeugs.items())
+        assert mine == werkzeugs
+
+
+def test_lazy_field_of_a_request_without_environ_is_attribute_error():
+    """Without an environ there is nothing to parse: a lazy field is an AttributeError naming it."""
+    request = object.__new__(Request)
+    with pytest.raises(AttributeError, match="'path'"):
+        request.path
+    assert not hasattr(request, "method")
 
 
 @given(st.binary(max_size=40), st.sampled_from(["text/plain; charset=utf-8", "application/json"]))
