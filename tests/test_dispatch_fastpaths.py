@@ -461,6 +461,21 @@ def test_render_without_shortcut_gets_the_request():
     assert _answer(app, "/ask", {})[2] == b"ask:/ask"
 
 
+@pytest.mark.parametrize("takes_request", [False, True])
+def test_render_overriding_call_below_the_shortcut_is_called(takes_request):
+    """A render_basic subclass that redefines __call__ renders every answer itself: the inherited shortcut is not used."""
+    from clastic_like.render import BasicRender
+
+    class Shouting(BasicRender):
+        def __call__(self, context, request, _route):
+            return Response(str(context).upper())
+
+    endpoint = (lambda request: "hi") if takes_request else (lambda: "hi")
+    app = Application([("/", endpoint, Shouting())])
+    assert not app.routes[0].defers_request
+    assert _answer(app, "/", {})[2] == b"HI"
+
+
 def test_environ_drops_its_request_once_the_response_is_started():
     """After the response is handed over, environ no longer holds the Request, so the two are not a reference cycle."""
     import gc

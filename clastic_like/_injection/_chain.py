@@ -266,10 +266,17 @@ def render_without_request(render: Any) -> Optional[Callable[[Any], Any]]:
 
     ``render.render_without_request(context)`` returns the Response for a
     context whose rendering does not depend on the request, else ``None``
-    (the render itself is then called, with the request).
+    (the render itself is then called, with the request).  A class that
+    redefines ``__call__`` below the one offering the shortcut may render
+    differently from it, so its renders get no shortcut.
     """
     quick = getattr(render, "render_without_request", None)
-    return quick if callable(quick) else None
+    if not callable(quick):
+        return None
+    mro = type(render).__mro__
+    offered = next((i for i, cls in enumerate(mro) if "render_without_request" in vars(cls)), len(mro))
+    called = next((i for i, cls in enumerate(mro) if "__call__" in vars(cls)), len(mro))
+    return None if called < offered else quick
 
 
 def compile_injected_call(
