@@ -445,12 +445,6 @@ _new_response = Response.__new__
 _new_headers = Headers.__new__
 
 
-def _make_headers(items: list[tuple[str, str]]) -> Headers:
-    headers = _new_headers(Headers)
-    headers._list = items  # already-validated str pairs: skip Headers' per-item checks
-    return headers
-
-
 def _probe_fast_response() -> bool:
     """Does Werkzeug build a Response the way :func:`make_response` assumes?
 
@@ -471,7 +465,10 @@ def _probe_fast_response() -> bool:
 
 
 def _fill(resp: Response, body: bytes, content_type: str, status: str, status_code: int) -> None:
-    resp.headers = _make_headers([("Content-Type", content_type), ("Content-Length", str(len(body)))])
+    headers = _new_headers(Headers)
+    # Already-validated str pairs: skip Headers' per-item checks.
+    headers._list = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+    resp.headers = headers
     resp._status = status
     resp._status_code = status_code
     resp.direct_passthrough = False
@@ -499,8 +496,10 @@ def init_response(resp: Response, body: bytes, content_type: str, status_code: i
     For error responses, made on every 404.
     """
     if _FAST:
-        status, code = resp._clean_status(status_code)
-        _fill(resp, body, content_type, status, code)
+        status = _STATUS_LINES.get(status_code) if type(status_code) is int else None
+        if status is None or type(resp)._clean_status is not _CLEAN_STATUS:
+            status, status_code = resp._clean_status(status_code)
+        _fill(resp, body, content_type, status, status_code)
     else:  # pragma: no cover - only on an incompatible Werkzeug
         Response.__init__(resp, body, status_code, content_type=content_type)
 
@@ -538,6 +537,12 @@ def set_body(resp: Response, body: bytes, content_type: str) -> None:
 
 
 _FAST = _probe_fast_response()
+
+_CLEAN_STATUS = Response._clean_status
+# The status line Werkzeug's _clean_status makes for each int code, made by it
+# once here: a constant table, so an error response skips formatting its
+# status line (and the upper-casing of its reason) on every 404.
+_STATUS_LINES = {code: _CLEAN_STATUS(_new_response(Response), code)[0] for code in range(100, 600)}
 
 
 def _generic_response(body: bytes, content_type: str) -> Response:

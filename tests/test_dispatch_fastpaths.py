@@ -1,6 +1,8 @@
 """Shortcuts in dispatch agree with the straightforward computations they replace."""
 from __future__ import annotations
 
+from http import HTTPStatus
+
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
@@ -97,6 +99,39 @@ def test_error_fast_init_equals_generic_init(code, detail):
     generic = cls(detail=detail or None, mimetype="text/plain")  # a mimetype forces Response.__init__ + adapt
     assert (fast.status, fast.headers.to_wsgi_list(), fast.get_data()) == \
         (generic.status, generic.headers.to_wsgi_list(), generic.get_data())
+
+
+class _OwnStatus(Response):
+    """Overrides _clean_status: its own status text must be used."""
+
+    def _clean_status(self, value):
+        status, code = super()._clean_status(value)
+        return status.lower(), code
+
+
+@given(st.one_of(st.integers(min_value=100, max_value=599), st.sampled_from(["404 Gone", "599 X", "abc"]),
+                 st.sampled_from(list(HTTPStatus))),
+       st.sampled_from([Response, _OwnStatus]))
+def test_init_response_equals_response_init(status, cls):
+    """init_response gives the status line, code, headers and body Response.__init__ gives, for any status value
+    (known, unknown, str, HTTPStatus) and for a class with its own _clean_status."""
+    from clastic_like._wrappers import init_response
+
+    fast = cls.__new__(cls)
+    init_response(fast, b"body", "text/plain; charset=utf-8", status)
+    slow = cls(b"body", status, content_type="text/plain; charset=utf-8")
+    assert (fast.status, fast.status_code, fast.headers.to_wsgi_list(), fast.get_data()) == \
+        (slow.status, slow.status_code, slow.headers.to_wsgi_list(), slow.get_data())
+
+
+@pytest.mark.parametrize("code", [True, 99, 600, "404", 404.0])
+def test_error_with_an_invalid_class_code_is_refused(code):
+    """An error class whose code is not an int status fails at construction with check_status_code's message."""
+    from clastic_like.errors import HTTPException
+
+    broken = type("Broken", (HTTPException,), {"code": code})
+    with pytest.raises(ValueError, match="Broken: code must be an HTTP status"):
+        broken()
 
 
 def _form_environ(body, content_type, length, terminated):

@@ -73,7 +73,9 @@ class HTTPException(Response, Exception):
             self.message = message
         if code is not None:
             self.code = code
-        check_status_code(self.code, type(self).__name__)
+        status = self.code
+        if type(status) is not int or not 100 <= status <= 599:  # the check, inline for the usual valid int
+            check_status_code(status, type(self).__name__)
         self.error_type = error_type
         self.is_breaking = is_breaking
         self.source_route = source_route
