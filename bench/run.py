@@ -143,9 +143,13 @@ def parse_wrk(text):
 
 
 class Server:
-    """gunicorn (1 sync worker) serving one framework's app for one case, on 127.0.0.1."""
+    """gunicorn (1 sync worker) serving one framework's app for one case, on 127.0.0.1.
 
-    def __init__(self, name, case, workdir):
+    ``target`` is gunicorn's WSGI target in bench/ (e2e_split.py passes its
+    timing wrapper, serve_split:app).
+    """
+
+    def __init__(self, name, case, workdir, target="serve:app"):
         self.name, self.case = name, case
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}{case.path}"
@@ -156,7 +160,7 @@ class Server:
         gunicorn = os.path.join(VENVS, name, "bin", "gunicorn")
         self.proc = subprocess.Popen(
             [gunicorn, "--workers", "1", "--worker-class", "sync", "--bind", f"127.0.0.1:{self.port}",
-             "--chdir", BENCH, "--pythonpath", BENCH, "--log-level", "warning", "serve:app"],
+             "--chdir", BENCH, "--pythonpath", BENCH, "--log-level", "warning", target],
             env=env, stdout=self.logfile, stderr=subprocess.STDOUT, start_new_session=True)
 
     def ready(self, timeout=40):
