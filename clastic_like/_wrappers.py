@@ -284,8 +284,9 @@ class _Form:
     ``Request.__delattr__`` would make every attribute assignment on a
     request go through Python.)
 
-    For an ``application/x-www-form-urlencoded`` body with a Content-Length
-    (the usual HTML form post), the parse does what Werkzeug's
+    For an ``application/x-www-form-urlencoded`` body with a Content-Length,
+    or one the server ends itself (``wsgi.input_terminated``, as gunicorn
+    sets), the usual HTML form post, the parse does what Werkzeug's
     FormDataParser does (the same limits, stream and decoding, the same 413
     and empty-form-on-bad-UTF-8 outcomes) without its general machinery;
     everything else goes to Werkzeug.  ``tests/test_dispatch_fastpaths.py``
@@ -326,37 +327,48 @@ class _Form:
             and not obj.shallow
             and obj.form_data_parser_class is FormDataParser
             and _WERKZEUG_STATE.isdisjoint(d)
-            and "wsgi.input_terminated" not in environ
         ):
-            # Werkzeug's get_content_length(environ): ASCII digits (what its
-            # _plain_int accepts unchanged, short enough for int()) without
-            # Transfer-Encoding are the header's value; Werkzeug decides the rest.
-            length: Any = environ.get("CONTENT_LENGTH")
-            if (type(length) is str and length.isdigit() and length.isascii() and len(length) < 19
-                    and "HTTP_TRANSFER_ENCODING" not in environ):
-                length = int(length)
-            else:
-                length = get_content_length(environ)
-            if length is not None:
-                if obj.max_content_length is not None and length > obj.max_content_length:
-                    raise RequestEntityTooLarge()
-                stream = environ["wsgi.input"]
-                # The first of _read_body's reads, inline: a small body arrives in one.
-                data = b""
-                if 0 < length <= _CHUNK:
-                    try:
-                        data = stream.read(length)
-                    except (OSError, ValueError):
-                        pass
-                    else:
-                        if data and len(data) < length:
-                            data += _read_body(stream, length - len(data))
-                elif length:
-                    data = _read_body(stream, length)
-                read = len(data)
-                d[_SPENT_INPUT] = (stream, length, read)
-                if read < length:
-                    raise ClientDisconnected()
+            data: bytes | None = None
+            if "wsgi.input_terminated" not in environ:
+                # Werkzeug's get_content_length(environ): ASCII digits (what its
+                # _plain_int accepts unchanged, short enough for int()) without
+                # Transfer-Encoding are the header's value; Werkzeug decides the rest.
+                length: Any = environ.get("CONTENT_LENGTH")
+                if (type(length) is str and length.isdigit() and length.isascii() and len(length) < 19
+                        and "HTTP_TRANSFER_ENCODING" not in environ):
+                    length = int(length)
+                else:
+                    length = get_content_length(environ)
+                if length is not None:
+                    if obj.max_content_length is not None and length > obj.max_content_length:
+                        raise RequestEntityTooLarge()
+                    stream = environ["wsgi.input"]
+                    # The first of _read_body's reads, inline: a small body arrives in one.
+                    data = b""
+                    if 0 < length <= _CHUNK:
+                        try:
+                            data = stream.read(length)
+                        except (OSError, ValueError):
+                            pass
+                        else:
+                            if data and len(data) < length:
+                                data += _read_body(stream, length - len(data))
+                    elif length:
+                        data = _read_body(stream, length)
+                    read = len(data)
+                    d[_SPENT_INPUT] = (stream, length, read)
+                    if read < length:
+                        raise ClientDisconnected()
+            elif obj.max_content_length is None:
+                # The server ends the body itself (gunicorn, waitress and
+                # mod_wsgi say so): Werkzeug then reads wsgi.input to its end,
+                # unwrapped.  (A max_content_length to enforce is left to it.)
+                stream = d["stream"] = environ["wsgi.input"]  # cached before reading, as Werkzeug's is
+                try:
+                    data = stream.read()
+                except ValueError:  # Werkzeug's silent parser: an empty form
+                    data = b""
+            if data is not None:
                 storage = obj.parameter_storage_class
                 form: MultiDict[str, Any]
                 try:

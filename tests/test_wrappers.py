@@ -227,3 +227,46 @@ def test_request_parameters_are_parameter_dicts():
         assert type(value) is _wrappers.ParameterDict and isinstance(value, ImmutableMultiDict)
     assert pickle.loads(pickle.dumps(request.form)) == request.form
     assert request.form.getlist("a") == ["1", "2"] and request.form.copy() == request.form
+
+
+class _FailingInput(io.BytesIO):
+    """A wsgi.input whose reads fail with ``error``."""
+
+    def __init__(self, error):
+        super().__init__(b"a=1")
+        self.error = error
+
+    def read(self, size=-1):
+        raise self.error
+
+    readinto = read1 = readline = read
+
+
+@pytest.mark.parametrize("terminated", [False, True])
+@pytest.mark.parametrize("error", [ValueError("bad read"), OSError("reset")])
+def test_failing_body_read_is_parsed_like_werkzeug(terminated, error):
+    """A body whose read fails gives Werkzeug's outcome (an empty form, or the error), with or without
+    wsgi.input_terminated."""
+    outcomes = []
+    for cls in (Request, WerkzeugRequest):
+        environ = dict(vars(form_request(b"a=1"))["environ"], **{"wsgi.input": _FailingInput(error)})
+        environ.pop("werkzeug.request", None)
+        if terminated:
+            environ["wsgi.input_terminated"] = True
+        request = cls(environ)
+        try:
+            outcome = list(request.form.items(multi=True))
+        except Exception as exc:  # noqa: BLE001 - the outcome being compared
+            outcome = type(exc).__name__
+        outcomes.append((outcome, request.__dict__.get("stream") is environ["wsgi.input"]))
+    assert outcomes[0] == outcomes[1]
+
+
+def test_terminated_input_is_read_directly_to_its_end():
+    """Behind a server that ends the body (gunicorn), the urlencoded form is parsed directly from wsgi.input,
+    whatever Content-Length says, and request.stream is that input, as with Werkzeug."""
+    environ = vars(form_request(b"a=1&b=2", length="3"))["environ"]
+    environ["wsgi.input_terminated"] = True
+    request = Request(environ)
+    assert request.form.to_dict() == {"a": "1", "b": "2"} and request.stream is environ["wsgi.input"]
+    assert type(request.form) is _wrappers.ParameterDict
