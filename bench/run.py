@@ -440,6 +440,30 @@ def e2e_cpu_table(fws, e2e, skipped):
 
 
 # -- main -----------------------------------------------------------------------
+def split_sections(live, args, workdir, out):
+    """The end-to-end split (e2e_split.py) for raw, Falcon and clastic_like:
+    gunicorn's CPU per request and the app's, measured apart in the worker."""
+    import e2e_split  # imports this module: only when the end-to-end mode runs
+
+    fws = [name for name in ("falcon", "clastic_like") if name in live]
+    split_args = argparse.Namespace(**vars(args))
+    split_args.rounds = args.split_rounds
+    log(f"[e2e split] {split_args.rounds} rounds, servers: {', '.join(['raw'] + fws)}")
+    results, summaries = {}, {}
+    for key in E2E_KEYS:
+        results[key] = e2e_split.split_case(BY_KEY[key], ["raw"] + fws, split_args, workdir)
+        summaries[key] = e2e_split.summarize_case(results[key], fws)
+    out["e2e_split"] = results
+    return ["\n### End-to-end, split: gunicorn's CPU (G) and the app's (A) per request, µs\n",
+            "Each server's app runs inside a timer that reads the worker thread's CPU clock (bench/serve_split.py), "
+            f"{split_args.rounds} rounds of the same wrk runs, servers in rotated order. Per request: W = worker CPU, "
+            "A = CPU inside the app call (body consumed and closed), G = W − A, gunicorn's own work. "
+            "`× raw` = (G + A raw) / (G + A fw) with G pooled over the scenario's servers (median), and with "
+            "the lowest G seen (pessimistic): a CPU-bound sync worker's throughput relative to the raw app, the "
+            "figure the issue's end-to-end target reads (≥ 0.97). Details: `python3 bench/e2e_split.py --help`.\n",
+            e2e_split.main_table(results, summaries, fws)]
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer rounds (in-process and end-to-end)")
@@ -450,6 +474,8 @@ def main():
     parser.add_argument("--batch-ms", type=float, help="in-process batch length (default 15, quick 6)")
     parser.add_argument("--duration", type=int, help="wrk seconds per run (default 1)")
     parser.add_argument("--e2e-rounds", type=int, help="wrk runs per framework and scenario (default 4, quick 2)")
+    parser.add_argument("--split-rounds", type=int,
+                        help="rounds of the end-to-end split (e2e_split.py) for raw, Falcon, clastic_like (default 8, quick 4)")
     parser.add_argument("--connections", type=int, default=8)
     parser.add_argument("--threads", type=int, default=1, help="wrk threads (2 cores: 1 leaves one for gunicorn)")
     parser.add_argument("--profile", action="store_true", help="cProfile clastic_like on S1 and S2")
@@ -460,6 +486,7 @@ def main():
     args.batch_ms = args.batch_ms or (6.0 if args.quick else 15.0)
     args.duration = args.duration or 1
     args.e2e_rounds = args.e2e_rounds or (2 if args.quick else 4)
+    args.split_rounds = args.split_rounds or (4 if args.quick else 8)
 
     fws = args.frameworks.split(",") if args.frameworks else list(DEFAULT_FRAMEWORKS)
     if args.falcon_pure and "falcon-pure" not in fws:
@@ -552,6 +579,7 @@ def main():
                          "rounds of framework µs / (mean µs of the two raw runs around it); "
                          "`× raw` = 1 / cost (the issue's end-to-end target reads ≥ 0.97 × raw).\n",
                          e2e_cpu_table(fws, out["e2e"], skipped)]
+            sections += split_sections(live, args, workdir, out)
             if failed:
                 log(f"[e2e] server logs kept in {workdir}")
             else:
