@@ -284,10 +284,10 @@ class _Form:
     ``Request.__delattr__`` would make every attribute assignment on a
     request go through Python.)
 
-    For an ``application/x-www-form-urlencoded`` body with a Content-Length,
-    or one the server ends itself (``wsgi.input_terminated``, as gunicorn
-    sets), the usual HTML form post, the parse does what Werkzeug's
-    FormDataParser does (the same limits, stream and decoding, the same 413
+    For an ``application/x-www-form-urlencoded`` body (the usual HTML form
+    post) with a Content-Length, or one the server ends itself
+    (``wsgi.input_terminated``, as gunicorn sets), the parse does what
+    Werkzeug's FormDataParser does (the same limits, stream and decoding, the same 413
     and empty-form-on-bad-UTF-8 outcomes) without its general machinery;
     everything else goes to Werkzeug.  ``tests/test_dispatch_fastpaths.py``
     checks the two agree.  It is written out here, in one function, rather
