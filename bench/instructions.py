@@ -23,28 +23,17 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-# The loop valgrind runs: the driver's environ and app, called like the
-# in-process benchmark calls it (fresh environ copy and input per call).
+# What valgrind runs: the driver's own timing loop (driver.run_batch, a
+# fresh environ copy and input per call), on the driver's environ and app.
 LOOP = r"""
-import io, sys
+import sys
 sys.path.insert(0, {here!r})
-from driver import make_environ
+from driver import make_environ, run_batch
 from cases import BY_KEY
 from apps import import_app_module
 case = BY_KEY[{case!r}]
 app = import_app_module({framework!r}).build(case.scenario, case.n_routes)
-env0 = make_environ(case)
-def start_response(status, headers, exc_info=None):
-    pass
-for _ in range(200 + {n}):
-    env = env0.copy()
-    env["wsgi.input"] = io.BytesIO(case.body)
-    body = app(env, start_response)
-    for _chunk in body:
-        pass
-    close = getattr(body, "close", None)
-    if close is not None:
-        close()
+run_batch(app, make_environ(case), case.body, 200 + {n})
 """
 
 
