@@ -566,3 +566,10 @@ def _generic_response(body: bytes, content_type: str) -> Response:
 #: content_type=content_type)`` minus Werkzeug's general-purpose argument
 #: handling (renderers call it once per request).
 make_response = _fast_response if _FAST else _generic_response
+
+#: Whether ``make_response(body, content_type)`` reaches the server as
+#: exactly ``"200 OK"``, ``[("Content-Type", content_type), ("Content-Length",
+#: str(len(body)))]`` and ``[body]`` (see _wsgi_response.to_wsgi): then a
+#: route without middleware may send that answer without making the Response
+#: (BoundRoute._wire).  False on a Werkzeug whose Response differs.
+WIRE_ANSWERS = _FAST

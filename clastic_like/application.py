@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequenc
 from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
 from werkzeug.test import Client
 
-from ._wrappers import Request, Response
+from ._wrappers import Request, Response, make_response
 from .errors import (
     ContextualErrorHandler,
     ErrorHandler,
@@ -23,6 +23,7 @@ from .errors import (
     logger,
     negotiate_error_mimetype,
 )
+from ._errors._negotiate import negotiate_accept
 from ._errors._werkzeug import from_werkzeug
 from ._injection._cache import BindCache
 from .middleware.core import check_middlewares
@@ -338,6 +339,10 @@ class Application:
         self._wsgi: Optional[Callable[..., Any]] = None if wsgi is dispatch else wsgi
         route_list = [*self.routes, self._null_route]
         self._index = RouteIndex(route_list, [first_literal(r.parsed) for r in route_list])
+        # The default 404, ready to send (see _fast_not_found); application
+        # middleware may act on 404s, so with any there is no table.
+        self._not_found_answers = None if self._null_route.middlewares \
+            else self.error_handler._constant_not_found(self._null_route)
 
     # -- serving --------------------------------------------------------------
     def __call__(self, environ: dict[str, Any], start_response: Optional[Callable[..., Any]],
@@ -376,6 +381,10 @@ class Application:
             path = "/" + raw_path.lstrip("/")
             method = environ.get("REQUEST_METHOD", "GET").upper()
         params: dict[str, Any] = {}
+        # Whether a route's wire chain may be used: it returns a plain 200 as
+        # (body, content type), sent below without a Response object, which
+        # needs a server to send it to and a body to send (not HEAD).
+        direct = start_response is not None and method != "HEAD"
         # The route index (routing/_index.py), inlined: the routes that may
         # match the path's first segment, in order.
         head = path[1:]
@@ -393,7 +402,16 @@ class Application:
                     self._state(holder, route).allowed_methods.update(methods)
                     continue
                 params = matched
-                chain = route._execute
+                chain = route._wire
+                if chain is None or not direct:
+                    if route is self._null_route and direct and holder[3] is None:
+                        # No route took the request and none declined it:
+                        # a plain 404, unless the error handler renders its own.
+                        assert start_response is not None  # (direct)
+                        answer = self._fast_not_found(environ, start_response)
+                        if answer is not None:
+                            return answer
+                    chain = route._execute
                 if route._canonical_slash and (path[-1] != "/" or "//" in path):
                     # A branch route reached without its canonical trailing
                     # slash (ends with one "/", no "//").
@@ -413,16 +431,17 @@ class Application:
                         if holder[0] is None:
                             holder[0] = RequestResources()
                         scope = LazyScope(params, route._lazy, holder[0])
-                    if route.needs_request or chain is not route._execute:
+                    if route.needs_request or chain is route._redirect_chain:
                         scope["request"] = self._request(environ, holder, params)
                     elif route.defers_request:
                         scope[_DEFERRED_REQUEST] = (self, environ, holder, params)
                     if route.needs_state:
                         scope["_dispatch_state"] = self._state(holder, route)
                     response = chain(scope)
-                    # The exact type first: a plain Response (the usual
-                    # answer) skips both isinstance calls.
-                    if type(response) is not Response and not isinstance(response, Response):
+                    # The exact type first: a plain Response skips both
+                    # isinstance calls.  A tuple is a wire chain's answer.
+                    if type(response) is not Response and not isinstance(response, Response) \
+                            and (type(response) is not tuple or chain is not route._wire):
                         raise TypeError(
                             f"Route {route.pattern!r}: expected a Response from the chain of"
                             f" {route.chain.arg_sources[-1][1].name}(), received {type(response).__name__!r};"
@@ -462,10 +481,19 @@ class Application:
             self._abort_resources(holder, exc)
             raise
         if holder[0] is not None:
+            if type(response) is tuple:
+                response = make_response(*response)
             response = self._close_resources(environ, holder, response, params)
         if start_response is None:
             return response
-        body = to_wsgi(response, environ, start_response)
+        if type(response) is tuple:
+            # A wire chain's plain 200, sent as to_wsgi sends the Response
+            # make_response would build (tests/test_dispatch_fastpaths.py).
+            data, content_type = response
+            start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(data)))])
+            body: Any = [data]
+        else:
+            body = to_wsgi(response, environ, start_response)
         request = holder[2]
         if request is not None:
             if request.__dict__.get("files"):
@@ -475,6 +503,23 @@ class Application:
             if environ.get("werkzeug.request") is request:
                 del environ["werkzeug.request"]
         return body
+
+    def _fast_not_found(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Optional[list[bytes]]:
+        """Send the error handler's constant 404 (ErrorHandler._constant_not_found)
+        for this request's ``Accept`` header; ``None`` when there is none to send.
+
+        Equal to rendering it (tests/test_dispatch_fastpaths.py), minus the
+        Request, the DispatchState and the error, which no one would see.
+        """
+        answers = self._not_found_answers
+        if answers is None:
+            return None
+        mimetype = negotiate_accept(environ.get("HTTP_ACCEPT"))
+        if mimetype is None:
+            return None  # a header too long to memoise: the general path parses it
+        status, headers, body = answers[mimetype]
+        start_response(status, headers[:])  # a copy: the server or a wrapper may add to it
+        return [body]
 
     @staticmethod
     def _scope_request(scope: Mapping[str, Any]) -> Any:

@@ -482,10 +482,10 @@ def test_execute_with_a_request_uses_it_when_deferred():
 
 
 def test_render_without_shortcut_gets_the_request():
-    """A render offering render_without_request that declines is called with the built Request."""
+    """A render offering body_without_request that declines is called with the built Request."""
     class Render:
-        def render_without_request(self, context):
-            return None if context == "ask" else Response("quick")
+        def body_without_request(self, context):
+            return None if context == "ask" else (b"quick", "text/plain")
 
         def __call__(self, context, request):
             return Response(f"{context}:{request.path}")
@@ -530,3 +530,149 @@ def test_environ_drops_its_request_once_the_response_is_started():
         assert seen[0]() is None
     finally:
         gc.enable()
+
+
+# -- the wire chain: a plain 200 sent without a Response object (CompiledChain.wire) ------------
+
+from clastic_like import Route  # noqa: E402
+from clastic_like.resources import request_scoped  # noqa: E402
+from clastic_like.errors import ErrorHandler, NotFound  # noqa: E402
+from clastic_like.render import JSONRender  # noqa: E402
+
+
+class _PassThrough(Middleware):
+    """A request hook that changes nothing: its route has no wire chain (the straightforward path)."""
+
+    def request(self, next):
+        return next()
+
+
+def _call(app, path, method="GET", headers=None):
+    environ = EnvironBuilder(path=path, method=method, headers=headers or {}).get_environ()
+    started = []
+    body = app(environ, lambda status, response_headers, exc_info=None: started.append((status, response_headers)))
+    chunks = list(body)
+    getattr(body, "close", lambda: None)()
+    return started[0][0], started[0][1], b"".join(chunks)
+
+
+_renders = st.sampled_from([render_basic, JSONRender(), JSONRender(streaming=True)])
+
+
+@settings(max_examples=300, deadline=None)
+@given(contexts, _renders, st.sampled_from(["GET", "HEAD", "POST"]),
+       st.sampled_from(["/", "/?format=json", "/?format=html", "/?format=nope"]),
+       st.sampled_from([{}, {"Accept": "application/json"}, {"Accept": "text/html"}]))
+def test_wire_chain_answers_like_a_response(context, render, method, path, headers):
+    """For random endpoint results, renders, methods and queries, a route's wire chain sends what its Response would."""
+    wired = Application([("/", lambda: context, render)])
+    plain = Application([("/", lambda: context, render)], middlewares=[_PassThrough()])
+    assert wired.routes[0]._wire is not None and plain.routes[0]._wire is None
+    assert _call(wired, path, method, headers) == _call(plain, path, method, headers)
+
+
+@pytest.mark.parametrize("context", ["text", b'{"a": 1}', 42, {"a": 1}])
+def test_dispatch_of_a_wired_route_returns_a_response(context):
+    """Application.dispatch (no start_response) gets a Response from a route that has a wire chain."""
+    app = Application([("/", lambda: context, render_basic)])
+    response = app.dispatch(Request(EnvironBuilder(path="/").get_environ()))
+    assert isinstance(response, Response)
+    assert (response.status, list(response.headers), response.get_data()) == _call(app, "/")
+
+
+def test_wired_route_with_request_scoped_resources_cleans_them_up():
+    """A wire answer from a route using a request-scoped resource still closes the resource first."""
+    closed = []
+
+    def conn():
+        yield "c"
+        closed.append(True)
+
+    app = Application([("/", lambda conn: conn + "!", render_basic)], resources={"conn": request_scoped(conn)})
+    assert app.routes[0]._wire is not None
+    assert _call(app, "/") == ("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "2")],
+                               b"c!")
+    assert closed == [True]
+
+
+@pytest.mark.parametrize("wired", [True, False])
+def test_render_returning_a_tuple_is_a_500_either_way(wired):
+    """A render whose __call__ returns a tuple is refused (500) on a wired route as on a plain one."""
+    class TupleRender:
+        def body_without_request(self, context):
+            return None
+
+        def __call__(self, context):
+            return (b"x", "text/plain")
+
+    middlewares = [] if wired else [_PassThrough()]
+    app = Application([("/", lambda: [1], TupleRender())], middlewares=middlewares)
+    assert (app.routes[0]._wire is not None) == wired
+    status, _, body = _call(app, "/")
+    assert status.startswith("500") and b"x" not in body
+
+
+def test_streaming_json_has_no_shortcut_answer():
+    """A streaming JSONRender declines the shortcut, so its Response (without Content-Length) is sent."""
+    status, headers, body = _call(Application([("/", lambda: {"a": [1, 2]}, JSONRender(streaming=True))]), "/")
+    assert (status, body) == ("200 OK", b'{"a": [1, 2]}') and "Content-Length" not in dict(headers)
+
+
+# -- the constant 404 (ErrorHandler._constant_not_found, Application._fast_not_found) -------------
+
+class _RenderingHandler(ErrorHandler):
+    """The default handler, except that it is a subclass with its own render_error: no 404 table."""
+
+    def render_error(self, request, _error):
+        return super().render_error(request, _error)
+
+
+accepts = st.one_of(
+    st.none(),
+    st.sampled_from(["*/*", "text/html", "application/json", "text/plain;q=0.5, application/xml",
+                     "image/png", "text/*;q=0.1, application/json;q=0.2", "", "garbage;;q=x"]),
+    st.text(alphabet="abc/*;=q0.1, ", max_size=30),
+    st.integers(min_value=500, max_value=600).map(lambda n: "text/html," + "a" * n),
+)
+
+
+def _routes():
+    return [Route("/a", lambda: "a", render_basic, methods=["GET"]), ("/b/<n:int>", lambda n: n, render_basic)]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.sampled_from(["/nope", "/a", "/a/x", "/b/x", "/b/1/2", "/", "/%20"]),
+       st.sampled_from(["GET", "POST", "HEAD", "OPTIONS", "PUT"]), accepts)
+def test_constant_404_answers_like_a_rendered_one(path, method, accept):
+    """For random paths, methods and Accept headers, the 404 table sends what rendering the 404 would."""
+    fast = Application(_routes())
+    rendered = Application(_routes(), error_handler=_RenderingHandler())
+    assert fast._not_found_answers is not None and rendered._not_found_answers is None
+    headers = {} if accept is None else {"Accept": accept}
+    assert _call(fast, path, method, headers) == _call(rendered, path, method, headers)
+
+
+@pytest.mark.parametrize("make", [
+    lambda: Application(_routes(), debug=True),
+    lambda: Application(_routes(), error_handler=_RenderingHandler()),
+    lambda: Application(_routes(), middlewares=[_PassThrough()]),
+    lambda: Application(_routes(), error_handler=type("H", (ErrorHandler,), {"not_found_type": type("NF", (NotFound,), {})})()),
+])
+def test_no_404_table_where_the_404_may_differ(make):
+    """Debug pages, a handler's own render_error, application middleware and a custom 404 type all render each 404."""
+    assert make()._not_found_answers is None
+
+
+def test_404_table_headers_are_a_fresh_list_each_time():
+    """Each 404 gets its own header list, so a server or wrapper adding to it cannot change the next one."""
+    app = Application(_routes())
+    environ = EnvironBuilder(path="/nope").get_environ()
+    seen = []
+
+    def start_response(status, headers, exc_info=None):
+        seen.append(headers)
+        headers.append(("X-Added", "1"))
+
+    app(dict(environ), start_response)
+    app(dict(environ), start_response)
+    assert seen[0] is not seen[1] and seen[1].count(("X-Added", "1")) == 1

@@ -21,7 +21,8 @@ from typing import Any, Callable, Optional
 
 from ._base import HTTPException
 from ._contextual import ContextualInternalServerError, ContextualNotFound, _PagesMixin
-from ._negotiate import negotiate_error_mimetype
+from .._wsgi_response import to_wsgi
+from ._negotiate import DEFAULT_MIME, MIME_SUPPORT_MAP, negotiate_error_mimetype
 from ._pages import Pages
 from ._status import InternalServerError, MethodNotAllowed, NotFound
 
@@ -63,6 +64,29 @@ class ErrorHandler:
         them is handed every injectable on each error, which it does not read.
         """
         return _error.adapt(negotiate_error_mimetype(request))
+
+    def _constant_not_found(self, source_route: Any) -> Optional[dict[str, tuple[str, list[tuple[str, str]], bytes]]]:
+        """This handler's plain 404 as WSGI answers, by negotiated mimetype, when it is a constant.
+
+        It is when the handler renders errors with this class's
+        ``render_error`` and its ``not_found_type`` is :class:`NotFound`:
+        then the answer to a request no route took depends only on the
+        ``Accept`` header, and the dispatcher sends it from this table
+        (``Application._fast_not_found``) without making the Request, the
+        DispatchState and the error.  Made when the application is built,
+        from the classes as they are then.  ``None`` otherwise (a subclass
+        rendering its own way, a custom 404 type): every 404 is rendered.
+        """
+        if getattr(self.render_error, "__func__", None) is not ErrorHandler.render_error \
+                or self.not_found_type is not NotFound:
+            return None
+        answers = {}
+        for mimetype in (DEFAULT_MIME, *MIME_SUPPORT_MAP):
+            error = NotFound(source_route=source_route).adapt(mimetype)
+            started: list[tuple[str, list[tuple[str, str]]]] = []
+            body = to_wsgi(error, {"REQUEST_METHOD": "GET"}, lambda status, headers: started.append((status, headers)))
+            answers[mimetype] = (started[0][0], started[0][1], b"".join(body))
+        return answers
 
     def uncaught_to_response(self, _error: BaseException, _route: Any = None, request: Any = None,
                              **kw: Any) -> HTTPException:

@@ -7,7 +7,7 @@ from typing import Any
 from werkzeug.datastructures import MIMEAccept
 from werkzeug.http import parse_accept_header
 
-__all__ = ["MIME_SUPPORT_MAP", "DEFAULT_MIME", "CHARSET_MIMES", "negotiate_error_mimetype"]
+__all__ = ["MIME_SUPPORT_MAP", "DEFAULT_MIME", "CHARSET_MIMES", "negotiate_error_mimetype", "negotiate_accept"]
 
 DEFAULT_MIME = "text/plain"
 # Formats an error can be rendered in, in order of preference when a client
@@ -31,15 +31,24 @@ def negotiate_error_mimetype(request: Any) -> str:
     """
     environ = getattr(request, "environ", None)
     if isinstance(environ, dict):
-        header = environ.get("HTTP_ACCEPT")
-        if not header:
-            return DEFAULT_MIME  # what best_match gives for no Accept, without parsing
-        if len(header) <= _CACHED_HEADER_LENGTH:
-            return _negotiate_header(header)
+        mimetype = negotiate_accept(environ.get("HTTP_ACCEPT"))
+        if mimetype is not None:
+            return mimetype
     accept = getattr(request, "accept_mimetypes", None)
     if accept is None:
         return DEFAULT_MIME
     return accept.best_match(_OFFERED) or DEFAULT_MIME
+
+
+def negotiate_accept(header: Any) -> Any:
+    """:func:`negotiate_error_mimetype` for the text of an ``Accept`` header
+    (``None`` or empty when there is none); ``None`` for a header too long
+    to memoise, which the caller parses from the request."""
+    if not header:
+        return DEFAULT_MIME  # what best_match gives for no Accept, without parsing
+    if len(header) <= _CACHED_HEADER_LENGTH:
+        return _negotiate_header(header)
+    return None
 
 
 _OFFERED = list(MIME_SUPPORT_MAP)

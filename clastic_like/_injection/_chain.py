@@ -22,8 +22,9 @@ import keyword
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
+from .._wrappers import make_response
 from ._cache import BindCache
-from ._signature import CallableInfo, get_callable_info
+from ._signature import CallableInfo, get_callable_info, get_callable_name
 
 __all__ = [
     "Origins",
@@ -98,9 +99,15 @@ class CompiledChain:
     used: frozenset[str]
     # True when the render is the only function reading ``request`` and
     # reads it through the request maker, after its request-free shortcut
-    # (``render_without_request``) declined: the dispatcher then builds no
+    # (``body_without_request``) declined: the dispatcher then builds no
     # Request up front (see Application._scope_request).
     request_deferred: bool = False
+    # The same chain for a dispatcher that sends the answer itself, when
+    # nothing in it needs a Response object: no middleware hooks, and a
+    # render offering ``body_without_request``.  It returns what ``call``
+    # does, except that the shortcut's ``(body, content type)`` tuple stands
+    # for ``make_response(body, content_type)`` (see Application.__call__).
+    wire: Optional[Step] = None
 
     @property
     def uses_request(self) -> bool:
@@ -224,23 +231,29 @@ def _generate_endpoint_and_render(
     endpoint: Callable[..., Any], ep_sources: Mapping[str, str], ep_origins: Origins,
     render: Callable[..., Any], r_sources: Mapping[str, str], r_origins: Origins, response_type: type,
     cache: Optional[BindCache] = None, request_maker: Optional[Callable[[Scope], Any]] = None,
+    wire: bool = False,
 ) -> Step:
     """One step for "endpoint, then render unless it returned a Response".
 
     Used when no endpoint or render hooks sit between the two, which is the
     common case; the result is the same as chaining two steps, minus a call.
-    A render offering ``render_without_request`` is tried that way first
-    (one call with one argument, instead of the render's keywords).  With
+    A render offering ``body_without_request`` is tried that way first (one
+    call with one argument, instead of the render's keywords).  With
     ``request_maker``, the render gets ``request_maker(scope)`` only if that
     declines (see CompiledChain.request_deferred).
+
+    With ``wire`` (see CompiledChain.wire) the shortcut's ``(body, content
+    type)`` is returned as it is, for the dispatcher to send; a render that
+    returns a tuple itself is refused, so a tuple always means that answer.
     """
     namespace: dict[str, Any] = {"_cl_ep": _direct(endpoint), "_cl_render": _direct(render),
                                  "_cl_resp": response_type}
     ep_kwargs = _kwargs(ep_sources, ep_origins, namespace, "e")
     local = {"context": "_cl_result"}
-    quick = render_without_request(render)
+    quick = body_without_request(render)
     if quick is not None:
         namespace["_cl_quick"] = quick
+        namespace["_cl_make"] = make_response
     if request_maker is not None:
         namespace["_cl_request"] = request_maker
         local["request"] = "_cl_request(_cl_s)"
@@ -255,26 +268,41 @@ def _generate_endpoint_and_render(
         lines += [
             "    _cl_done = _cl_quick(_cl_result)",
             "    if _cl_done is not None:",
-            "        return _cl_done",
+            "        return _cl_done" if wire else "        return _cl_make(*_cl_done)",
         ]
-    lines.append(f"    return _cl_render({', '.join(r_kwargs)})")
+    if wire:
+        namespace["_cl_refuse"] = _refuse_tuple
+        lines += [
+            f"    _cl_done = _cl_render({', '.join(r_kwargs)})",
+            "    if type(_cl_done) is tuple:",
+            "        _cl_refuse(_cl_render, _cl_done)",
+            "    return _cl_done",
+        ]
+    else:
+        lines.append(f"    return _cl_render({', '.join(r_kwargs)})")
     return _exec(lines, namespace, getattr(endpoint, "__qualname__", "callable"), cache)
 
 
-def render_without_request(render: Any) -> Optional[Callable[[Any], Any]]:
+def _refuse_tuple(render: Any, value: tuple[Any, ...]) -> None:
+    raise TypeError(f"Render {get_callable_name(render)} returned a tuple ({value!r:.80}); a render returns a"
+                    " Response (its body_without_request hook is the one that returns (body, content type)).")
+
+
+def body_without_request(render: Any) -> Optional[Callable[[Any], Any]]:
     """The render's request-free shortcut, if it offers one.
 
-    ``render.render_without_request(context)`` returns the Response for a
-    context whose rendering does not depend on the request, else ``None``
-    (the render itself is then called, with the request).  A class that
-    redefines ``__call__`` below the one offering the shortcut may render
-    differently from it, so its renders get no shortcut.
+    ``render.body_without_request(context)`` returns the ``(body bytes,
+    content type)`` of the 200 answer for a context whose rendering does not
+    depend on the request, else ``None`` (the render itself is then called,
+    with the request).  A class that redefines ``__call__`` below the one
+    offering the shortcut may render differently from it, so its renders get
+    no shortcut.
     """
-    quick = getattr(render, "render_without_request", None)
+    quick = getattr(render, "body_without_request", None)
     if not callable(quick):
         return None
     mro = type(render).__mro__
-    offered = next((i for i, cls in enumerate(mro) if "render_without_request" in vars(cls)), len(mro))
+    offered = next((i for i, cls in enumerate(mro) if "body_without_request" in vars(cls)), len(mro))
     called = next((i for i, cls in enumerate(mro) if "__call__" in vars(cls)), len(mro))
     return None if called < offered else quick
 
@@ -351,14 +379,19 @@ def compile_chain(
         # Defer the Request when only the render reads it and has a
         # request-free shortcut: most of its answers then need none.
         deferred = (request_maker is not None and "request" in r_sources
-                    and render_without_request(render) is not None
+                    and body_without_request(render) is not None
                     and not any("request" in sources for role, _, sources in arg_sources if role != "render"))
+        maker = request_maker if deferred else None
         step = _generate_endpoint_and_render(
-            endpoint, ep_sources, ep_avail, render, r_sources, render_avail, response_type, cache,
-            request_maker if deferred else None)
+            endpoint, ep_sources, ep_avail, render, r_sources, render_avail, response_type, cache, maker)
+        wire = None
+        if not req_hooks and body_without_request(render) is not None:
+            wire = _generate_endpoint_and_render(
+                endpoint, ep_sources, ep_avail, render, r_sources, render_avail, response_type, cache, maker,
+                wire=True)
         for info, sources, provides, avail in reversed(req_hooks):
             step = _generate(info.func, sources, avail, provides, step, cache)
-        return CompiledChain(step, arg_sources, frozenset(used), deferred)
+        return CompiledChain(step, arg_sources, frozenset(used), deferred, wire)
     endpoint_step: Step = _generate(endpoint, ep_sources, ep_avail, None, None, cache)
     for info, sources, provides, avail in reversed(ep_hooks):
         endpoint_step = _generate(info.func, sources, avail, provides, endpoint_step, cache)

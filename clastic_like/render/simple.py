@@ -102,10 +102,18 @@ class JSONRender:
             return self.encoder.iterencode(context)
         return self.encoder.encode(context)
 
-    def __call__(self, context: Any) -> Response:
+    def body_without_request(self, context: Any) -> Optional[tuple[bytes, str]]:
+        """The 200 answer's ``(body, content type)``; ``None`` when streaming
+        (the dispatcher then calls the render)."""
         if self.streaming:
+            return None
+        return self.encoder.encode(context).encode("utf-8"), "application/json"
+
+    def __call__(self, context: Any) -> Response:
+        answer = self.body_without_request(context)
+        if answer is None:
             return Response(self.encode(context), mimetype="application/json")
-        return make_response(self.encoder.encode(context).encode("utf-8"), "application/json")
+        return make_response(*answer)
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(streaming={self.streaming!r}, dev_mode={self.dev_mode!r})"
@@ -169,33 +177,35 @@ class BasicRender:
             return cls(*a, **kw)
         return basic_render_factory
 
-    def render_without_request(self, context: Any) -> Optional[Response]:
-        """The Response for a ``context`` whose rendering ignores the request
-        (strings, bytes, values without a length), else ``None``.
+    def body_without_request(self, context: Any) -> Optional[tuple[bytes, str]]:
+        """The 200 answer's ``(body, content type)`` for a ``context`` whose
+        rendering ignores the request (strings, bytes, values without a
+        length), else ``None``.
 
         The dispatcher tries this first, so a Request is only built for the
-        negotiated cases (sized values) that read it.
+        negotiated cases (sized values) that read it, and on a route without
+        middleware the answer goes to the server without a Response object.
         """
         if type(context) is str:  # the common case first
             body = context.encode("utf-8")
             if body[:1] not in _MAYBE_JSON and body.find(b"<html", 0, 168) == -1:
                 # Plain text, decided without calling _sniff_mimetype (the
                 # same two tests it starts with).
-                return make_response(body, _TEXT_PLAIN)
-            return make_response(body, _SNIFFED_CONTENT_TYPES[_sniff_mimetype(body)])
+                return body, _TEXT_PLAIN
+            return body, _SNIFFED_CONTENT_TYPES[_sniff_mimetype(body)]
         if isinstance(context, str):
             context = context.encode("utf-8")
         if isinstance(context, (bytes, bytearray)):
             body = bytes(context)
-            return make_response(body, _SNIFFED_CONTENT_TYPES[_sniff_mimetype(body)])
+            return body, _SNIFFED_CONTENT_TYPES[_sniff_mimetype(body)]
         if not isinstance(context, Sized):
-            return make_response(str(context).encode("utf-8"), "text/plain; charset=utf-8")
+            return str(context).encode("utf-8"), _TEXT_PLAIN
         return None
 
     def __call__(self, context: Any, request: Any, _route: Any) -> Response:
-        response = self.render_without_request(context)
-        if response is not None:
-            return response
+        answer = self.body_without_request(context)
+        if answer is not None:
+            return make_response(*answer)
         fmt = request.args.get(self.qp_name)
         if fmt is not None:
             if fmt not in self._formats:

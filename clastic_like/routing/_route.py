@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Op
 from werkzeug.wrappers import Response
 
 from .._injection._cache import BindCache
+from .._wrappers import WIRE_ANSWERS
 from .._injection._chain import CompiledChain, Origins, compile_chain, compile_injected_call
 from .._injection._signature import get_callable_info, get_callable_name
 from ..middleware.core import check_middlewares, iter_provides, merge_middlewares
@@ -265,6 +266,9 @@ class BoundRoute:
         )
         self.endpoint_args = cache.info(unbound.endpoint).args
         self._execute = self.chain.call
+        # The chain for a dispatcher that sends a plain 200 itself (no
+        # Response object): see CompiledChain.wire and Application.__call__.
+        self._wire = self.chain.wire if WIRE_ANSWERS else None
         # A branch requested without its canonical slash is redirected by a
         # response that goes through the same middleware (S4, fixed).
         self._redirect_chain = None
