@@ -963,3 +963,41 @@ def test_serving_requests_never_calls_inspect(monkeypatch):
     assert results[3][0] == 500
     assert "kaboom" not in results[3][1]
     assert results[4] == (200, "again/anon")
+
+
+# -- request hooks compiled into one function (_chain._nest_request_hooks) ---------------------
+
+@pytest.mark.parametrize("render", [render_basic, None])
+def test_provides_named_like_builtins_do_not_break_the_chain(render):
+    """Request-hook provides named type, isinstance and tuple reach the endpoint, and the chain still renders."""
+    mw = make_mw("request", provides=("type", "isinstance", "tuple"))
+
+    def endpoint(type, isinstance, tuple):
+        text = f"{type}-{isinstance}-{tuple}"
+        return text if render is not None else Response(text)
+
+    assert fetch(Application([("/", endpoint, render)], middlewares=[mw])) == (200, "type-isinstance-tuple")
+
+
+def test_next_called_twice_runs_the_rest_of_the_chain_twice():
+    """A request hook calling next() twice (a retry) runs the later hooks and the endpoint twice."""
+    calls = []
+
+    class Retry(Middleware):
+        def request(self, next):
+            next()
+            return next()
+
+    class Count(Middleware):
+        provides = ("n",)
+
+        def request(self, next):
+            calls.append("hook")
+            return next(n=len(calls))
+
+    def endpoint(n):
+        calls.append("endpoint")
+        return str(n)
+
+    assert fetch(Application([("/", endpoint, render_basic)], middlewares=[Retry(), Count()])) == (200, "3")
+    assert calls == ["hook", "endpoint", "hook", "endpoint"]

@@ -227,27 +227,28 @@ def _generate(
     return _exec(lines, namespace, getattr(func, "__qualname__", "callable"), cache)
 
 
-def _generate_endpoint_and_render(
+def _endpoint_and_render_body(
     endpoint: Callable[..., Any], ep_sources: Mapping[str, str], ep_origins: Origins,
     render: Callable[..., Any], r_sources: Mapping[str, str], r_origins: Origins, response_type: type,
-    cache: Optional[BindCache] = None, request_maker: Optional[Callable[[Scope], Any]] = None,
-    wire: bool = False,
-) -> Step:
-    """One step for "endpoint, then render unless it returned a Response".
+    namespace: dict[str, Any], request_maker: Optional[Callable[[Scope], Any]] = None, wire: bool = False,
+) -> list[str]:
+    """The statements of "endpoint, then render unless it returned a Response",
+    unindented, reading the scope ``_cl_s``; their globals go into ``namespace``.
 
-    Used when no endpoint or render hooks sit between the two, which is the
-    common case; the result is the same as chaining two steps, minus a call.
     A render offering ``body_without_request`` is tried that way first (one
     call with one argument, instead of the render's keywords).  With
     ``request_maker``, the render gets ``request_maker(scope)`` only if that
-    declines (see CompiledChain.request_deferred).
+    declines (see CompiledChain.request_deferred).  With ``wire`` (see
+    CompiledChain.wire) the shortcut's ``(body, content type)`` is returned
+    as it is, for the dispatcher to send; a render that returns a tuple
+    itself is refused, so a tuple always means that answer.
 
-    With ``wire`` (see CompiledChain.wire) the shortcut's ``(body, content
-    type)`` is returned as it is, for the dispatcher to send; a render that
-    returns a tuple itself is refused, so a tuple always means that answer.
+    Builtins are read through ``_cl_`` aliases: these statements may be nested
+    in functions whose parameters are middleware provides, which may be
+    named like one (see _nest_request_hooks).
     """
-    namespace: dict[str, Any] = {"_cl_ep": _direct(endpoint), "_cl_render": _direct(render),
-                                 "_cl_resp": response_type}
+    namespace.update({"_cl_ep": _direct(endpoint), "_cl_render": _direct(render), "_cl_resp": response_type,
+                      "_cl_isinstance": isinstance})
     ep_kwargs = _kwargs(ep_sources, ep_origins, namespace, "e")
     local = {"context": "_cl_result"}
     quick = body_without_request(render)
@@ -259,28 +260,46 @@ def _generate_endpoint_and_render(
         local["request"] = "_cl_request(_cl_s)"
     r_kwargs = _kwargs(r_sources, r_origins, namespace, "r", local=local)
     lines = [
-        "def _cl_step(_cl_s):",
-        f"    _cl_result = _cl_ep({', '.join(ep_kwargs)})",
-        "    if isinstance(_cl_result, _cl_resp):",
-        "        return _cl_result",
+        f"_cl_result = _cl_ep({', '.join(ep_kwargs)})",
+        "if _cl_isinstance(_cl_result, _cl_resp):",
+        "    return _cl_result",
     ]
     if quick is not None:
         lines += [
-            "    _cl_done = _cl_quick(_cl_result)",
-            "    if _cl_done is not None:",
-            "        return _cl_done" if wire else "        return _cl_make(*_cl_done)",
+            "_cl_done = _cl_quick(_cl_result)",
+            "if _cl_done is not None:",
+            "    return _cl_done" if wire else "    return _cl_make(*_cl_done)",
         ]
     if wire:
-        namespace["_cl_refuse"] = _refuse_tuple
+        namespace.update({"_cl_refuse": _refuse_tuple, "_cl_type": type, "_cl_tuple": tuple})
         lines += [
-            f"    _cl_done = _cl_render({', '.join(r_kwargs)})",
-            "    if type(_cl_done) is tuple:",
-            "        _cl_refuse(_cl_render, _cl_done)",
-            "    return _cl_done",
+            f"_cl_done = _cl_render({', '.join(r_kwargs)})",
+            "if _cl_type(_cl_done) is _cl_tuple:",
+            "    _cl_refuse(_cl_render, _cl_done)",
+            "return _cl_done",
         ]
     else:
-        lines.append(f"    return _cl_render({', '.join(r_kwargs)})")
-    return _exec(lines, namespace, getattr(endpoint, "__qualname__", "callable"), cache)
+        lines.append(f"return _cl_render({', '.join(r_kwargs)})")
+    return lines
+
+
+def _nest_request_hooks(hooks: Sequence[tuple[Any, ...]], body: list[str], namespace: dict[str, Any]) -> list[str]:
+    """One function for request hooks around ``body``: each hook's ``next`` is
+    defined inside the previous one's and runs the rest in its own frame.
+
+    The same calls as chaining one generated step per hook, minus a Python
+    call per hook: ``next`` continues directly instead of calling the next
+    step.  Returns the lines of ``_cl_step``.
+    """
+    lines = body
+    for level in reversed(range(len(hooks))):
+        info, sources, provides, avail = hooks[level]
+        namespace[f"_cl_h{level}"] = _direct(info.func)
+        kwargs = _kwargs(sources, avail, namespace, f"h{level}_")
+        stores = [f"_cl_s[{name!r}] = {name}" for name in provides]
+        lines = ([f"def next({', '.join(provides)}):"] + ["    " + line for line in stores + lines]
+                 + [f"return _cl_h{level}({', '.join(['next'] + kwargs)})"])
+    return ["def _cl_step(_cl_s):"] + ["    " + line for line in lines]
 
 
 def _refuse_tuple(render: Any, value: tuple[Any, ...]) -> None:
@@ -382,16 +401,16 @@ def compile_chain(
                     and body_without_request(render) is not None
                     and not any("request" in sources for role, _, sources in arg_sources if role != "render"))
         maker = request_maker if deferred else None
-        step = _generate_endpoint_and_render(
-            endpoint, ep_sources, ep_avail, render, r_sources, render_avail, response_type, cache, maker)
-        wire = None
-        if not req_hooks and body_without_request(render) is not None:
-            wire = _generate_endpoint_and_render(
-                endpoint, ep_sources, ep_avail, render, r_sources, render_avail, response_type, cache, maker,
-                wire=True)
-        for info, sources, provides, avail in reversed(req_hooks):
-            step = _generate(info.func, sources, avail, provides, step, cache)
-        return CompiledChain(step, arg_sources, frozenset(used), deferred, wire)
+        label = getattr(endpoint, "__qualname__", "callable")
+
+        def generate(wire: bool) -> Step:
+            namespace: dict[str, Any] = {}
+            body = _endpoint_and_render_body(endpoint, ep_sources, ep_avail, render, r_sources, render_avail,
+                                             response_type, namespace, maker, wire)
+            return _exec(_nest_request_hooks(req_hooks, body, namespace), namespace, label, cache)
+
+        wire = generate(True) if not req_hooks and body_without_request(render) is not None else None
+        return CompiledChain(generate(False), arg_sources, frozenset(used), deferred, wire)
     endpoint_step: Step = _generate(endpoint, ep_sources, ep_avail, None, None, cache)
     for info, sources, provides, avail in reversed(ep_hooks):
         endpoint_step = _generate(info.func, sources, avail, provides, endpoint_step, cache)
