@@ -340,3 +340,52 @@ def test_tabular_render_reexported_from_simple():
     """§1.5: TabularRender is importable from ``render.simple`` and ``render`` alike."""
     from clastic_like.render import simple
     assert simple.TabularRender is TabularRender
+
+
+# -- ClasticJSONEncoder.encode calls the C encoder directly --------------------------------------
+
+_scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(), st.text(max_size=5),
+                      st.decimals(allow_nan=False, places=2), st.frozensets(st.integers(), max_size=3))
+_keys = st.one_of(st.text(max_size=3), st.integers(), st.none(), st.booleans(), st.floats(allow_nan=False))
+_values = st.recursive(_scalars, lambda inner: st.one_of(
+    st.lists(inner, max_size=3), st.tuples(inner, inner), st.dictionaries(_keys, inner, max_size=3)), max_leaves=12)
+
+
+def _outcome(encode, value):
+    try:
+        return "ok", encode(value)
+    except Exception as exc:  # the same error type either way
+        return "error", type(exc)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_values, st.sampled_from([dict(indent=None), dict(indent=None, ensure_ascii=False),
+                                   dict(indent=None, sort_keys=False), dict(indent=None, skipkeys=False),
+                                   dict(indent=None, allow_nan=False), dict(indent=None, check_circular=False),
+                                   dict(indent=None, dev_mode=True), dict(indent=2)]))
+def test_direct_c_encoding_equals_the_standard_encode(value, options):
+    """For random values and encoder options, ClasticJSONEncoder.encode gives JSONEncoder.encode's output or error."""
+    encoder = ClasticJSONEncoder(**options)
+    assert _outcome(encoder.encode, value) == _outcome(lambda v: json.JSONEncoder.encode(encoder, v), value)
+
+
+def test_direct_c_encoding_refuses_circular_values():
+    """A list containing itself is a ValueError, as with the standard encoder."""
+    value = [1]
+    value.append(value)
+    with pytest.raises(ValueError):
+        ClasticJSONEncoder(indent=None).encode(value)
+
+
+def test_subclass_with_its_own_iterencode_is_used():
+    """An encoder subclass overriding iterencode gets it called: the direct C path is only for the standard one."""
+    class Shouting(ClasticJSONEncoder):
+        def iterencode(self, o, _one_shot=False):
+            return [chunk.upper() for chunk in super().iterencode(o, _one_shot)]
+
+    assert Shouting(indent=None).encode({"a": "b"}) == '{"A": "B"}'
+
+
+def test_unknown_decimal_is_a_string():
+    """Values handled by default() (a Decimal) encode the same on the direct path."""
+    assert ClasticJSONEncoder(indent=None).encode({"d": decimal.Decimal("1.10")}) == '{"d": "1.10"}'
