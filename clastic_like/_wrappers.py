@@ -477,7 +477,7 @@ def _probe_fast_response() -> bool:
 
 
 def _fill(resp: Response, body: bytes, content_type: str, status: str, status_code: int) -> None:
-    headers = _new_headers(Headers)
+    headers = _new_headers(ResponseHeaders)
     # Already-validated str pairs: skip Headers' per-item checks.
     headers._list = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
     resp.headers = headers
@@ -490,7 +490,7 @@ def _fill(resp: Response, body: bytes, content_type: str, status: str, status_co
 
 def _fast_response(body: bytes, content_type: str) -> Response:
     resp = _new_response(Response)
-    headers = _new_headers(Headers)
+    headers = _new_headers(ResponseHeaders)
     headers._list = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
     resp.headers = headers
     resp._status = "200 OK"
@@ -528,10 +528,33 @@ def _set_header(items: list[tuple[str, str]], key: str, value: str) -> None:
     items.append((key, value))
 
 
+class ResponseHeaders(Headers):
+    """The headers of the Responses renders and errors make: Werkzeug's
+    ``Headers``, with ``headers[key] = value`` for a ``str`` key and value
+    done in one call (middleware set response headers on most requests).
+
+    The same check (no CR or LF in the value: ``ValueError``) and the same
+    result as ``Headers.__setitem__``, property-tested; any other key or
+    value type goes to it.
+    """
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if type(key) is str and type(value) is str:
+            if "\n" in value or "\r" in value:
+                raise ValueError("Header values must not contain newline characters.")
+            _set_header(self._list, key, value)
+        else:
+            Headers.__setitem__(self, key, value)
+
+
+# Header classes whose items are exactly their ``_list`` (no __iter__ of their own).
+PLAIN_HEADERS = (Headers, ResponseHeaders)
+
+
 def set_body(resp: Response, body: bytes, content_type: str) -> None:
     """``resp.set_data(body); resp.content_type = content_type``, for a body
     and type the caller made (error pages), without re-validating them."""
-    if _FAST and type(resp.headers) is Headers:
+    if _FAST and type(resp.headers) in PLAIN_HEADERS:
         resp.response = [body]
         items = resp.headers._list
         if len(items) == 2 and items[0][0] == "Content-Type" and items[1][0] == "Content-Length" \

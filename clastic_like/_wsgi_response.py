@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from typing import Any, Callable, Iterable
 
-from werkzeug.datastructures import Headers
 from werkzeug.wrappers import Response
+
+from ._wrappers import PLAIN_HEADERS
 
 __all__ = ["to_wsgi"]
 
@@ -58,10 +59,14 @@ def to_wsgi(response: Any, environ: dict[str, Any], start_response: Callable[...
         header_obj = response.headers
         # A plain Headers keeps its items in ``_list``: copying that list
         # directly skips Headers.__iter__/__len__ (two Python calls).
-        headers = header_obj._list[:] if type(header_obj) is Headers else list(header_obj)
-        if len(headers) == 2 and headers[0][0] == "Content-Type" and headers[1][0] == "Content-Length" \
-                and len(body) == 1 and type(body[0]) is bytes:
-            # Exactly what make_response builds: nothing for Werkzeug to fix.
+        headers = header_obj._list[:] if type(header_obj) in PLAIN_HEADERS else list(header_obj)
+        if len(body) == 1 and type(body[0]) is bytes and len(headers) >= 2 \
+                and headers[0][0] == "Content-Type" and headers[1][0] == "Content-Length":
+            # What make_response builds, maybe with headers added after it
+            # (by middleware): only those may be for Werkzeug to rewrite.
+            for key, _ in headers[2:]:
+                if key.lower() in _REWRITTEN:
+                    return response(environ, start_response)
             start_response(response._status, headers)
             return body
         has_length = False

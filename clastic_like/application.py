@@ -438,10 +438,11 @@ class Application:
                     if route.needs_state:
                         scope["_dispatch_state"] = self._state(holder, route)
                     response = chain(scope)
+                    if type(response) is tuple and chain is route._wire:
+                        break  # a wire chain's plain 200, sent below
                     # The exact type first: a plain Response skips both
-                    # isinstance calls.  A tuple is a wire chain's answer.
-                    if type(response) is not Response and not isinstance(response, Response) \
-                            and (type(response) is not tuple or chain is not route._wire):
+                    # isinstance calls.
+                    if type(response) is not Response and not isinstance(response, Response):
                         raise TypeError(
                             f"Route {route.pattern!r}: expected a Response from the chain of"
                             f" {route.chain.arg_sources[-1][1].name}(), received {type(response).__name__!r};"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import io
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.test import EnvironBuilder, run_wsgi_app
@@ -270,3 +270,39 @@ def test_terminated_input_is_read_directly_to_its_end():
     request = Request(environ)
     assert request.form.to_dict() == {"a": "1", "b": "2"} and request.stream is environ["wsgi.input"]
     assert type(request.form) is _wrappers.ParameterDict
+
+
+# -- ResponseHeaders: headers[key] = value in one call ------------------------------------------
+
+from werkzeug.datastructures import Headers as _WerkzeugHeaders  # noqa: E402
+
+from clastic_like._wrappers import ResponseHeaders  # noqa: E402
+
+_header_names = st.sampled_from(["X-A", "x-a", "X-B", "Content-Type", "content-type", "X-\u00e9"])
+_header_values = st.one_of(st.text(alphabet="ab \r\n\t\x00\u00e9", max_size=4), st.integers(), st.none(),
+                           st.builds(type("Sub", (str,), {}), st.text(alphabet="ab", max_size=2)))
+
+
+def _setitem_outcome(cls, items, key, value):
+    headers = cls(items)
+    try:
+        headers[key] = value
+    except Exception as exc:
+        return "error", type(exc), str(exc), headers._list
+    return "ok", headers._list
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.tuples(_header_names, st.text(alphabet="ab", max_size=2)), max_size=5),
+       st.one_of(_header_names, st.integers(min_value=-3, max_value=3)), _header_values)
+def test_response_headers_setitem_equals_werkzeug(items, key, value):
+    """For random header lists, keys (names or indexes) and values, ResponseHeaders[key] = value does what Headers does."""
+    if isinstance(key, int):
+        value = ("X-I", value)  # index assignment takes a (name, value) pair
+    assert _setitem_outcome(ResponseHeaders, items, key, value) == _setitem_outcome(_WerkzeugHeaders, items, key, value)
+
+
+def test_rendered_responses_carry_response_headers():
+    """A Response made by make_response has ResponseHeaders, which are Werkzeug Headers."""
+    headers = _wrappers.make_response(b"x", "text/plain").headers
+    assert type(headers) is ResponseHeaders and isinstance(headers, _WerkzeugHeaders)

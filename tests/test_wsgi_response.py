@@ -97,3 +97,19 @@ def test_custom_response_call_is_respected():
             return [b"custom"]
 
     assert _run(lambda e, s: to_wsgi(Custom("x"), e, s), _environ("GET")) == ("299 CUSTOM", [], b"custom")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.binary(max_size=20), st.lists(st.tuples(header_names, header_values), max_size=3),
+       st.sampled_from(["GET", "HEAD", "POST"]))
+def test_made_response_with_added_headers_matches_werkzeug(body, added, method):
+    """A make_response answer with headers added after it (as middleware do) goes out as Response.__call__ sends it."""
+    from clastic_like._wrappers import make_response
+
+    def make():
+        resp = make_response(body, "text/plain; charset=utf-8")
+        for name, value in added:
+            resp.headers.add(name, value)
+        return resp
+
+    assert _run(lambda e, s: to_wsgi(make(), e, s), _environ(method)) == _run(make(), _environ(method))
