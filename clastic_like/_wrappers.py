@@ -19,7 +19,7 @@ from werkzeug.wsgi import LimitedStream, get_content_length
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as Response
 
-__all__ = ["Request", "Response", "ParameterDict", "make_response", "init_response", "set_body", "REQUEST_ID_ENVIRON_KEY"]
+__all__ = ["Request", "Response", "ParameterDict", "ResponseHeaders", "make_response", "init_response", "set_body", "REQUEST_ID_ENVIRON_KEY"]
 
 # Where the request id lives in the WSGI environ (shared with RequestIdMiddleware).
 REQUEST_ID_ENVIRON_KEY = "clastic_like.request_id"
