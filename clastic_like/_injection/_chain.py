@@ -203,28 +203,21 @@ def _generate(
     func: Callable[..., Any],
     sources: Mapping[str, str],
     origins: Origins,
-    next_provides: Optional[tuple[str, ...]],
-    inner: Optional[Step],
     cache: Optional[BindCache] = None,
 ) -> Step:
-    """Generate ``step(scope)`` calling ``func`` with its resolved arguments.
-
-    With ``next_provides`` (a middleware hook) the step builds a ``next``
-    function whose parameters are exactly the provides, stores them into the
-    scope and continues with ``inner``.
-    """
-    namespace: dict[str, Any] = {"_cl_func": _direct(func), "_cl_inner": inner}
+    """Generate ``step(scope)`` calling ``func`` with its resolved arguments."""
+    namespace: dict[str, Any] = {"_cl_func": _direct(func)}
     kwargs = _kwargs(sources, origins, namespace, "c")
-    lines = ["def _cl_step(_cl_s):"]
-    if next_provides is None:
-        lines.append(f"    return _cl_func({', '.join(kwargs)})")
-    else:
-        lines.append(f"    def next({', '.join(next_provides)}):")
-        for name in next_provides:
-            lines.append(f"        _cl_s[{name!r}] = {name}")
-        lines.append("        return _cl_inner(_cl_s)")
-        lines.append(f"    return _cl_func({', '.join(['next'] + kwargs)})")
+    lines = ["def _cl_step(_cl_s):", f"    return _cl_func({', '.join(kwargs)})"]
     return _exec(lines, namespace, getattr(func, "__qualname__", "callable"), cache)
+
+
+def _around(hooks: Sequence[tuple[Any, ...]], inner: Step, label: str, cache: Optional[BindCache]) -> Step:
+    """``inner`` behind middleware ``hooks`` (none: ``inner`` itself)."""
+    if not hooks:
+        return inner
+    namespace: dict[str, Any] = {"_cl_inner": inner}
+    return _exec(_nest_hooks(hooks, ["return _cl_inner(_cl_s)"], namespace), namespace, label, cache)
 
 
 def _endpoint_and_render_body(
@@ -245,7 +238,7 @@ def _endpoint_and_render_body(
 
     Builtins are read through ``_cl_`` aliases: these statements may be nested
     in functions whose parameters are middleware provides, which may be
-    named like one (see _nest_request_hooks).
+    named like one (see _nest_hooks).
     """
     namespace.update({"_cl_ep": _direct(endpoint), "_cl_render": _direct(render), "_cl_resp": response_type,
                       "_cl_isinstance": isinstance})
@@ -283,9 +276,10 @@ def _endpoint_and_render_body(
     return lines
 
 
-def _nest_request_hooks(hooks: Sequence[tuple[Any, ...]], body: list[str], namespace: dict[str, Any]) -> list[str]:
-    """One function for request hooks around ``body``: each hook's ``next`` is
-    defined inside the previous one's and runs the rest in its own frame.
+def _nest_hooks(hooks: Sequence[tuple[Any, ...]], body: list[str], namespace: dict[str, Any]) -> list[str]:
+    """One function for middleware hooks around ``body``: each hook's ``next``
+    stores the hook's provides into the scope and is defined inside the
+    previous one's, running the rest in its own frame.
 
     The same calls as chaining one generated step per hook, minus a Python
     call per hook: ``next`` continues directly instead of calling the next
@@ -334,7 +328,7 @@ def compile_injected_call(
     sources = _resolve(info, origins, False, role, where)
     if pass_all_to_var_kw and info.var_kw:
         sources = dict(origins.labels)
-    return _generate(info.func, sources, origins, None, None, cache), sources
+    return _generate(info.func, sources, origins, cache), sources
 
 
 def compile_chain(
@@ -394,6 +388,7 @@ def compile_chain(
         r_sources = plan(r_info, render_avail, "render", False)
 
     # -- generate, innermost first -------------------------------------------
+    label = getattr(endpoint, "__qualname__", "callable")
     if not ep_hooks and not r_hooks and render is not None and r_sources is not None:
         # Defer the Request when only the render reads it and has a
         # request-free shortcut: most of its answers then need none.
@@ -401,38 +396,25 @@ def compile_chain(
                     and body_without_request(render) is not None
                     and not any("request" in sources for role, _, sources in arg_sources if role != "render"))
         maker = request_maker if deferred else None
-        label = getattr(endpoint, "__qualname__", "callable")
 
         def generate(wire: bool) -> Step:
             namespace: dict[str, Any] = {}
             body = _endpoint_and_render_body(endpoint, ep_sources, ep_avail, render, r_sources, render_avail,
                                              response_type, namespace, maker, wire)
-            return _exec(_nest_request_hooks(req_hooks, body, namespace), namespace, label, cache)
+            return _exec(_nest_hooks(req_hooks, body, namespace), namespace, label, cache)
 
         wire = generate(True) if not req_hooks and body_without_request(render) is not None else None
         return CompiledChain(generate(False), arg_sources, frozenset(used), deferred, wire)
-    endpoint_step: Step = _generate(endpoint, ep_sources, ep_avail, None, None, cache)
-    for info, sources, provides, avail in reversed(ep_hooks):
-        endpoint_step = _generate(info.func, sources, avail, provides, endpoint_step, cache)
-
+    endpoint_step = _around(ep_hooks, _generate(endpoint, ep_sources, ep_avail, cache), label, cache)
     render_step: Optional[Step] = None
     if render is not None and r_sources is not None:
-        render_step = _generate(render, r_sources, render_avail, None, None, cache)
+        render_step = _generate(render, r_sources, render_avail, cache)
     elif r_hooks:
         render_step = _context_passthrough
     if render_step is not None:
-        for info, sources, provides, avail in reversed(r_hooks):
-            render_step = _generate(info.func, sources, avail, provides, render_step, cache)
-
-    inner: Step
-    if render_step is None:
-        inner = endpoint_step
-    else:
-        inner = _make_inner(endpoint_step, render_step, response_type)
-    step = inner
-    for info, sources, provides, avail in reversed(req_hooks):
-        step = _generate(info.func, sources, avail, provides, step, cache)
-    return CompiledChain(step, arg_sources, frozenset(used))
+        render_step = _around(r_hooks, render_step, label, cache)
+    inner = endpoint_step if render_step is None else _make_inner(endpoint_step, render_step, response_type)
+    return CompiledChain(_around(req_hooks, inner, label, cache), arg_sources, frozenset(used))
 
 
 def _context_passthrough(scope: Scope) -> Any:
