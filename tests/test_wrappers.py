@@ -22,11 +22,14 @@ from clastic_like import _wrappers
 FORM = "application/x-www-form-urlencoded"
 
 
+def form_environ(body, content_type=FORM, length=None):
+    return {"REQUEST_METHOD": "POST", "PATH_INFO": "/", "SERVER_NAME": "x", "SERVER_PORT": "80",
+            "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body), "CONTENT_TYPE": content_type,
+            "CONTENT_LENGTH": str(len(body)) if length is None else length}
+
+
 def form_request(body, content_type=FORM, length=None, cls=Request):
-    environ = {"REQUEST_METHOD": "POST", "PATH_INFO": "/", "SERVER_NAME": "x", "SERVER_PORT": "80",
-               "wsgi.url_scheme": "http", "wsgi.input": io.BytesIO(body), "CONTENT_TYPE": content_type,
-               "CONTENT_LENGTH": str(len(body)) if length is None else length}
-    return cls(environ)
+    return cls(form_environ(body, content_type, length))
 
 
 def _parse_outcome(cls, environ):
@@ -45,7 +48,7 @@ def test_content_length_header_is_read_like_werkzeug(length, transfer_encoding):
     """For any Content-Length and Transfer-Encoding, the direct parse reads the body Werkzeug's parser reads."""
     outcomes = []
     for cls in (Request, WerkzeugRequest):
-        environ = vars(form_request(b"a=1&b=2&c=3"))["environ"]
+        environ = form_environ(b"a=1&b=2&c=3")
         del environ["CONTENT_LENGTH"]
         if length is not None:
             environ["CONTENT_LENGTH"] = length
@@ -58,7 +61,7 @@ def test_content_length_header_is_read_like_werkzeug(length, transfer_encoding):
 @pytest.mark.parametrize("length", ["9" * 5000, "9" * 19, "0" * 30 + "11", "٣"])
 def test_unusual_content_length_is_werkzeugs_to_read(length):
     """Content-Lengths past int()'s digit limit, huge, zero-padded or non-ASCII parse as Werkzeug parses them."""
-    outcomes = [_parse_outcome(cls, dict(vars(form_request(b"a=1&b=2&c=3", length=length))["environ"]))
+    outcomes = [_parse_outcome(cls, form_environ(b"a=1&b=2&c=3", length=length))
                 for cls in (Request, WerkzeugRequest)]
     assert outcomes[0] == outcomes[1]
 
@@ -249,7 +252,7 @@ def test_failing_body_read_is_parsed_like_werkzeug(terminated, error):
     wsgi.input_terminated."""
     outcomes = []
     for cls in (Request, WerkzeugRequest):
-        environ = dict(vars(form_request(b"a=1"))["environ"], **{"wsgi.input": _FailingInput(error)})
+        environ = dict(form_environ(b"a=1"), **{"wsgi.input": _FailingInput(error)})
         environ.pop("werkzeug.request", None)
         if terminated:
             environ["wsgi.input_terminated"] = True
@@ -265,7 +268,7 @@ def test_failing_body_read_is_parsed_like_werkzeug(terminated, error):
 def test_terminated_input_is_read_directly_to_its_end():
     """Behind a server that ends the body (gunicorn), the urlencoded form is parsed directly from wsgi.input,
     whatever Content-Length says, and request.stream is that input, as with Werkzeug."""
-    environ = vars(form_request(b"a=1&b=2", length="3"))["environ"]
+    environ = form_environ(b"a=1&b=2", length="3")
     environ["wsgi.input_terminated"] = True
     request = Request(environ)
     assert request.form.to_dict() == {"a": "1", "b": "2"} and request.stream is environ["wsgi.input"]
