@@ -542,7 +542,14 @@ class ResponseHeaders(Headers):
         if type(key) is str and type(value) is str:
             if "\n" in value or "\r" in value:
                 raise ValueError("Header values must not contain newline characters.")
-            _set_header(self._list, key, value)
+            items = self._list
+            ikey = key.lower()
+            # The usual case, a header not there yet, without a call.
+            for old_key, _ in items:
+                if old_key.lower() == ikey:
+                    _set_header(items, key, value)
+                    return
+            items.append((key, value))
         else:
             Headers.__setitem__(self, key, value)
 

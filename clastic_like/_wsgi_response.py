@@ -8,6 +8,11 @@ registered with ``call_on_close``) every one of those steps is a no-op, and
 :func:`to_wsgi` sends the same status, header list and bytes directly.
 Anything else goes through Werkzeug unchanged.  ``tests/test_wsgi_response.py``
 checks the two paths agree.
+
+The most common Response of all, a 200 in the layout ``make_response``
+builds (maybe with headers middleware added), is recognised by
+``Application.__call__`` itself, before it calls :func:`to_wsgi` (one Python
+call less per request); ``tests/test_dispatch_fastpaths.py`` checks that one.
 """
 from __future__ import annotations
 
@@ -17,13 +22,14 @@ from werkzeug.wrappers import Response
 
 from ._wrappers import PLAIN_HEADERS
 
-__all__ = ["to_wsgi"]
+__all__ = ["to_wsgi", "REWRITTEN_HEADERS"]
 
 _CALL = Response.__call__
 _GET_WSGI_RESPONSE = Response.get_wsgi_response
 _GET_WSGI_HEADERS = Response.get_wsgi_headers
 _GET_APP_ITER = Response.get_app_iter
-_REWRITTEN = ("location", "content-location")
+#: The header names Werkzeug rewrites when it sends a Response (IRI to URI).
+REWRITTEN_HEADERS = ("location", "content-location")
 
 
 def _is_plain(cls: Any) -> bool:
@@ -60,19 +66,10 @@ def to_wsgi(response: Any, environ: dict[str, Any], start_response: Callable[...
         # A plain Headers keeps its items in ``_list``: copying that list
         # directly skips Headers.__iter__/__len__ (two Python calls).
         headers = header_obj._list[:] if type(header_obj) in PLAIN_HEADERS else list(header_obj)
-        if len(body) == 1 and type(body[0]) is bytes and len(headers) >= 2 \
-                and headers[0][0] == "Content-Type" and headers[1][0] == "Content-Length":
-            # What make_response builds, maybe with headers added after it
-            # (by middleware): only those may be for Werkzeug to rewrite.
-            for key, _ in headers[2:]:
-                if key.lower() in _REWRITTEN:
-                    return response(environ, start_response)
-            start_response(response._status, headers)
-            return body
         has_length = False
         for key, _ in headers:
             lowered = key.lower()
-            if lowered in _REWRITTEN:
+            if lowered in REWRITTEN_HEADERS:
                 break  # Werkzeug would IRI-encode these: let it
             if lowered == "content-length":
                 has_length = True

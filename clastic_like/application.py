@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequenc
 from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
 from werkzeug.test import Client
 
-from ._wrappers import Request, Response, make_response
+from ._wrappers import PLAIN_HEADERS, Request, Response, make_response
 from .errors import (
     ContextualErrorHandler,
     ErrorHandler,
@@ -28,7 +28,7 @@ from ._errors._werkzeug import from_werkzeug
 from ._injection._cache import BindCache
 from .middleware.core import check_middlewares
 from .resources import LazyScope, RequestResources
-from ._wsgi_response import to_wsgi
+from ._wsgi_response import REWRITTEN_HEADERS, to_wsgi
 from .routing._converters import make_converters
 from .routing._index import RouteIndex, first_literal
 from .routing._pattern import S_REDIRECT, S_STRICT
@@ -380,7 +380,7 @@ class Application:
                 raw_path = raw_path.encode("latin1").decode(errors="replace")
             path = "/" + raw_path.lstrip("/")
             method = environ.get("REQUEST_METHOD", "GET").upper()
-        params: dict[str, Any] = {}
+        params: dict[str, Any]  # the bindings of the route being tried
         # Whether a route's wire chain may be used: it returns a plain 200 as
         # (body, content type), sent below without a Response object, which
         # needs a server to send it to and a body to send (not HEAD).
@@ -423,7 +423,6 @@ class Application:
                     redirect_chain = route._redirect_chain
                     assert redirect_chain is not None  # compiled for every redirect-mode branch route
                     chain = redirect_chain
-                holder[1] = None
                 try:
                     if route._lazy is None:
                         scope = params.copy()
@@ -431,18 +430,28 @@ class Application:
                         if holder[0] is None:
                             holder[0] = RequestResources()
                         scope = LazyScope(params, route._lazy, holder[0])
-                    if route.needs_request or chain is route._redirect_chain:
-                        scope["request"] = self._request(environ, holder, params)
-                    elif route.defers_request:
-                        scope[_DEFERRED_REQUEST] = (self, environ, holder, params)
-                    if route.needs_state:
-                        scope["_dispatch_state"] = self._state(holder, route)
+                    if route._scope_extras:  # needs_request, defers_request, needs_state or a redirect
+                        if route.needs_request or chain is route._redirect_chain:
+                            scope["request"] = self._request(environ, holder, params)
+                        elif route.defers_request:
+                            scope[_DEFERRED_REQUEST] = (self, environ, holder, params)
+                        if route.needs_state:
+                            scope["_dispatch_state"] = self._state(holder, route)
                     response = chain(scope)
-                    if type(response) is tuple and chain is route._wire:
-                        break  # a wire chain's plain 200, sent below
-                    # The exact type first: a plain Response skips both
-                    # isinstance calls.
-                    if type(response) is not Response and not isinstance(response, Response):
+                    kind = type(response)  # the exact type: a plain Response skips every isinstance call
+                    if kind is tuple and chain is route._wire:
+                        # A wire chain's plain 200, sent as to_wsgi sends the
+                        # Response make_response would build
+                        # (tests/test_dispatch_fastpaths.py); a Response after
+                        # all when there is cleanup to do after it.
+                        if holder[0] is None and holder[2] is None:
+                            data, content_type = response
+                            start_response("200 OK", [("Content-Type", content_type),  # type: ignore[misc]  # (direct)
+                                                      ("Content-Length", str(len(data)))])
+                            return [data]
+                        response = make_response(*response)
+                        break
+                    if kind is not Response and not isinstance(response, Response):
                         raise TypeError(
                             f"Route {route.pattern!r}: expected a Response from the chain of"
                             f" {route.chain.arg_sources[-1][1].name}(), received {type(response).__name__!r};"
@@ -452,21 +461,25 @@ class Application:
                     raise
                 except HTTPException as exc:
                     response = holder[1] = exc
+                    kind = None
                 except WerkzeugHTTPException as exc:  # raised while parsing the request
                     holder[1] = exc
                     response = from_werkzeug(exc)
+                    kind = None
                 except Exception as exc:  # uncaught: the error handler decides (F5)
                     holder[1] = exc
                     response = self.error_handler.uncaught_to_response(
                         _error=exc, _application=self, _route=route,
                         request=self._request(environ, holder, params), **params)
-                if type(response) is not Response and isinstance(response, HTTPException):
+                    kind = None
+                if kind is not Response and isinstance(response, HTTPException):
                     if response.source_route is None:
                         response.source_route = route
                     # The null route's answer is final, even a deferred error
                     # it hands back (H4); other routes may decline (F6).
                     if not response.is_breaking and route is not self._null_route:
                         self._state(holder, route).add_exception(response)
+                        holder[1] = None  # the next route starts without a failure
                         continue
                     self._state(holder, route)
                     response = self._render_error(response, self._request(environ, holder, params), holder, params)
@@ -482,18 +495,31 @@ class Application:
             self._abort_resources(holder, exc)
             raise
         if holder[0] is not None:
-            if type(response) is tuple:
-                response = make_response(*response)
             response = self._close_resources(environ, holder, response, params)
         if start_response is None:
             return response
-        if type(response) is tuple:
-            # A wire chain's plain 200, sent as to_wsgi sends the Response
-            # make_response would build (tests/test_dispatch_fastpaths.py).
-            data, content_type = response
-            start_response("200 OK", [("Content-Type", content_type), ("Content-Length", str(len(data)))])
-            body: Any = [data]
-        else:
+        body: Any = None
+        if type(response) is Response and response._status_code == 200 and direct \
+                and not response.direct_passthrough and not response._on_close \
+                and type(response.headers) in PLAIN_HEADERS:
+            # A 200 as make_response builds it (Content-Type, Content-Length,
+            # one bytes chunk), maybe with headers added after it by
+            # middleware: Werkzeug's Response.__call__ sends it as it is,
+            # unless an added header is one it rewrites (Location).  The
+            # usual Response of a route with middleware, checked here rather
+            # than in to_wsgi (one call less); property-tested in
+            # tests/test_dispatch_fastpaths.py.
+            headers = response.headers._list[:]
+            chunks = response.response
+            if type(chunks) is list and len(chunks) == 1 and type(chunks[0]) is bytes and len(headers) > 1 \
+                    and headers[0][0] == "Content-Type" and headers[1][0] == "Content-Length":
+                for key, _ in headers[2:]:
+                    if key.lower() in REWRITTEN_HEADERS:
+                        break
+                else:
+                    start_response(response._status, headers)
+                    body = chunks
+        if body is None:
             body = to_wsgi(response, environ, start_response)
         request = holder[2]
         if request is not None:

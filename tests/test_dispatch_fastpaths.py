@@ -6,6 +6,7 @@ from http import HTTPStatus
 import pytest
 from hypothesis import example, given
 from hypothesis import strategies as st
+from werkzeug.datastructures import Headers
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request as WerkzeugRequest
 from werkzeug.wrappers import Response
@@ -676,3 +677,82 @@ def test_404_table_headers_are_a_fresh_list_each_time():
     app(dict(environ), start_response)
     app(dict(environ), start_response)
     assert seen[0] is not seen[1] and seen[1].count(("X-Added", "1")) == 1
+
+
+# -- a route with middleware: its Response, as middleware left it, sent directly when Werkzeug would send it as is --
+
+class _Reshape(Middleware):
+    """Changes the Response its ``next`` returns by ``ops``, and keeps it for the comparison."""
+
+    def __init__(self, ops):
+        self.ops = ops
+        self.seen = []
+        self.closed = []
+
+    def request(self, next):
+        response = next()
+        for op, arg in self.ops:
+            if op == "status":
+                response.status_code = arg
+            elif op == "set":
+                response.headers[arg[0]] = arg[1]
+            elif op == "add":
+                response.headers.add(*arg)
+            elif op == "replace_first":
+                response.headers[0] = arg
+            elif op == "delete":
+                response.headers.pop(arg, None)
+            elif op == "body":
+                response.response = arg
+            elif op == "passthrough":
+                response.direct_passthrough = True
+            elif op == "on_close":
+                response.call_on_close(lambda: self.closed.append(True))
+            elif op == "plain_headers":
+                response.headers = Headers(list(response.headers))
+            elif op == "sub_headers":
+                response.headers = _OwnHeaders(list(response.headers))
+        self.seen.append(response)
+        return response
+
+
+class _OwnHeaders(Headers):
+    def __iter__(self):
+        return iter([(key, value + "!") for key, value in self._list])
+
+
+_header_names = st.sampled_from(["X-A", "Location", "content-location", "Content-Length", "Content-Type", "Vary"])
+_response_ops = st.lists(st.one_of(
+    st.tuples(st.just("status"), st.sampled_from([200, 201, 204, 304, 404, 101])),
+    st.tuples(st.just("set"), st.tuples(_header_names, st.sampled_from(["1", "/a b", "/é"]))),
+    st.tuples(st.sampled_from(["add", "replace_first"]), st.tuples(_header_names, st.sampled_from(["2", "/x"]))),
+    st.tuples(st.just("delete"), _header_names),
+    st.tuples(st.just("body"), st.sampled_from([[b"ab"], [b"a", b"b"], ["s"], [], (b"t",), [b"a", "b"]])),
+    st.tuples(st.sampled_from(["passthrough", "on_close", "plain_headers", "sub_headers"]), st.none()),
+), max_size=4)
+
+
+@settings(max_examples=500, deadline=None)
+@given(_response_ops, contexts, st.sampled_from([render_basic, JSONRender()]), st.sampled_from(["GET", "HEAD"]))
+@example([("delete", "Content-Length"), ("set", ("X-A", "1"))], "x", render_basic, "GET")
+@example([("delete", "Content-Type"), ("add", ("Content-Type", "text/x"))], "x", render_basic, "GET")
+@example([("on_close", None)], "x", render_basic, "GET")
+@example([("replace_first", ("Location", "/é"))], "x", render_basic, "GET")
+@example([("set", ("Location", "/é"))], "x", render_basic, "GET")
+def test_response_from_middleware_is_sent_as_werkzeug_sends_it(ops, context, render, method):
+    """For random changes a middleware makes to the Response, the application sends (and closes) what
+    Response.__call__ would."""
+    reshape = _Reshape(ops)
+    app = Application([("/", lambda: context, render)], middlewares=[reshape])
+    sent = _outcome(lambda: _call(app, "/", method)), len(reshape.closed)
+    reshape.closed.clear()
+    # The same Response as a WSGI application: Werkzeug's way.
+    assert (_outcome(lambda: _call(reshape.seen[0], "/", method)), len(reshape.closed)) == sent
+
+
+def _outcome(fn):
+    """The result, or the type of the exception raised (a str body passed through fails either way)."""
+    try:
+        return fn()
+    except Exception as exc:  # noqa: BLE001 - compared, not hidden
+        return type(exc)

@@ -292,7 +292,13 @@ class BoundRoute:
         # Likewise for the DispatchState (always for the slash redirect: cheap, rare).
         self.needs_state = "_dispatch_state" in used or "_dispatch_state" in factory_used
         # Whether dispatch must check for the canonical trailing slash (S4).
-        self._canonical_slash = self.is_branch and self.slash_mode != S_REWRITE
+        # Not for the root pattern: the dispatcher's path has exactly one
+        # leading slash, so the only path it matches is "/", canonical.
+        self._canonical_slash = self.is_branch and self.slash_mode != S_REWRITE and bool(self.parsed.segments)
+        # Whether the scope needs more than the URL bindings (one test per
+        # request instead of three).
+        self._scope_extras = self.needs_request or self.defers_request or self.needs_state \
+            or (self._canonical_slash and self._redirect_chain is not None)
 
         # -- render_error (C6) --------------------------------------------------
         if rebind_render_error and unbound.render_error is None:
