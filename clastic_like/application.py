@@ -425,7 +425,8 @@ class Application:
                     chain = redirect_chain
                 try:
                     if route._lazy is None:
-                        scope = params.copy()
+                        # A chain that only reads its scope gets the bindings themselves.
+                        scope = params.copy() if route._copy_scope else params
                     else:
                         if holder[0] is None:
                             holder[0] = RequestResources()
@@ -443,14 +444,19 @@ class Application:
                         # A wire chain's plain 200, sent as to_wsgi sends the
                         # Response make_response would build
                         # (tests/test_dispatch_fastpaths.py); a Response after
-                        # all when there is cleanup to do after it.
-                        if holder[0] is None and holder[2] is None:
-                            data, content_type = response
-                            start_response("200 OK", [("Content-Type", content_type),  # type: ignore[misc]  # (direct)
-                                                      ("Content-Length", str(len(data)))])
-                            return [data]
-                        response = make_response(*response)
-                        break
+                        # all when request-scoped resources are cleaned up
+                        # first (the cleanup may turn it into a 500).
+                        if holder[0] is not None:
+                            response = make_response(*response)
+                            kind = Response
+                            break
+                        data, content_type = response
+                        start_response("200 OK", [("Content-Type", content_type),  # type: ignore[misc]  # (direct)
+                                                  ("Content-Length", str(len(data)))])
+                        body: Any = [data]
+                        if holder[2] is None:
+                            return body
+                        break  # sent (kind is tuple): the Request is released below
                     if kind is not Response and not isinstance(response, Response):
                         raise TypeError(
                             f"Route {route.pattern!r}: expected a Response from the chain of"
@@ -494,33 +500,34 @@ class Application:
         except BaseException as exc:  # e.g. reraise_uncaught: still clean up
             self._abort_resources(holder, exc)
             raise
-        if holder[0] is not None:
-            response = self._close_resources(environ, holder, response, params)
-        if start_response is None:
-            return response
-        body: Any = None
-        if type(response) is Response and response._status_code == 200 and direct \
-                and not response.direct_passthrough and not response._on_close \
-                and type(response.headers) in PLAIN_HEADERS:
-            # A 200 as make_response builds it (Content-Type, Content-Length,
-            # one bytes chunk), maybe with headers added after it by
-            # middleware: Werkzeug's Response.__call__ sends it as it is,
-            # unless an added header is one it rewrites (Location).  The
-            # usual Response of a route with middleware, checked here rather
-            # than in to_wsgi (one call less); property-tested in
-            # tests/test_dispatch_fastpaths.py.
-            headers = response.headers._list[:]
-            chunks = response.response
-            if type(chunks) is list and len(chunks) == 1 and type(chunks[0]) is bytes and len(headers) > 1 \
-                    and headers[0][0] == "Content-Type" and headers[1][0] == "Content-Length":
-                for key, _ in headers[2:]:
-                    if key.lower() in REWRITTEN_HEADERS:
-                        break
-                else:
-                    start_response(response._status, headers)
-                    body = chunks
-        if body is None:
-            body = to_wsgi(response, environ, start_response)
+        if kind is not tuple:  # (else a wire answer, sent in the loop: only its Request is left)
+            if holder[0] is not None:
+                response = self._close_resources(environ, holder, response, params)
+            if start_response is None:
+                return response
+            body = None
+            if type(response) is Response and response._status_code == 200 and direct \
+                    and not response.direct_passthrough and not response._on_close \
+                    and type(response.headers) in PLAIN_HEADERS:
+                # A 200 as make_response builds it (Content-Type,
+                # Content-Length, one bytes chunk), maybe with headers added
+                # after it by middleware: Werkzeug's Response.__call__ sends
+                # it as it is, unless an added header is one it rewrites
+                # (Location).  The usual Response of a route with middleware,
+                # checked here rather than in to_wsgi (one call less);
+                # property-tested in tests/test_dispatch_fastpaths.py.
+                headers = response.headers._list[:]
+                chunks = response.response
+                if type(chunks) is list and len(chunks) == 1 and type(chunks[0]) is bytes and len(headers) > 1 \
+                        and headers[0][0] == "Content-Type" and headers[1][0] == "Content-Length":
+                    for key, _ in headers[2:]:
+                        if key.lower() in REWRITTEN_HEADERS:
+                            break
+                    else:
+                        start_response(response._status, headers)
+                        body = chunks
+            if body is None:
+                body = to_wsgi(response, environ, start_response)
         request = holder[2]
         if request is not None:
             if request.__dict__.get("files"):
