@@ -503,12 +503,12 @@ class Application:
         if kind is not tuple:  # (else a wire answer, sent in the loop: only its Request is left)
             if holder[0] is not None:
                 response = self._close_resources(environ, holder, response, params)
+                kind = type(response)  # (maybe an error now)
             if start_response is None:
                 return response
             body = None
-            if type(response) is Response and response._status_code == 200 and direct \
-                    and not response.direct_passthrough and not response._on_close \
-                    and type(response.headers) in PLAIN_HEADERS:
+            if kind is Response and response._status_code == 200 and direct \
+                    and not response.direct_passthrough and not response._on_close:
                 # A 200 as make_response builds it (Content-Type,
                 # Content-Length, one bytes chunk), maybe with headers added
                 # after it by middleware: Werkzeug's Response.__call__ sends
@@ -516,7 +516,8 @@ class Application:
                 # (Location).  The usual Response of a route with middleware,
                 # checked here rather than in to_wsgi (one call less);
                 # property-tested in tests/test_dispatch_fastpaths.py.
-                headers = response.headers._list[:]
+                header_obj = response.headers
+                headers = header_obj._list[:] if type(header_obj) in PLAIN_HEADERS else []
                 chunks = response.response
                 if type(chunks) is list and len(chunks) == 1 and type(chunks[0]) is bytes and len(headers) > 1 \
                         and headers[0][0] == "Content-Type" and headers[1][0] == "Content-Length":
