@@ -84,9 +84,12 @@ def call_once(app, template, body):
     return seen["status"], seen["headers"], data
 
 
-def run_batch(app, template, body, n):
-    """Seconds for ``n`` calls; the same loop times the floor and the framework."""
-    BytesIO = io.BytesIO
+def run_batch(app, template, body, n, make_input=io.BytesIO):
+    """Seconds for ``n`` calls; the same loop times the floor and the framework.
+
+    ``make_input(body)`` makes each request's ``wsgi.input`` (a ``BytesIO``
+    unless instructions.py asks for gunicorn's body object)."""
+    BytesIO = make_input
     sr = _start_response
     t0 = perf_counter()
     for _ in range(n):

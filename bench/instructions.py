@@ -2,6 +2,7 @@
 
     python3 bench/instructions.py                          # clastic_like and falcon, S1 S3 S5 S6
     python3 bench/instructions.py --frameworks clastic_like --cases S1,S2
+    python3 bench/instructions.py --frameworks raw,clastic_like --cases S6 --gunicorn-input
 
 Timings on a shared 2-core virtual machine move by ±10 % between runs (more
 while other work runs); the number of CPU instructions a request executes
@@ -11,6 +12,11 @@ start-up and import costs cancel.  ``PYTHONHASHSEED=0`` makes the runs
 repeatable to the instruction.  Instructions are not time (memory traffic
 differs), but the two agreed within a few per cent in this project's
 measurements, and a change that removes instructions can be judged at once.
+
+``--gunicorn-input`` gives every request gunicorn's own body object as
+``wsgi.input`` (and ``wsgi.input_terminated``), as a gunicorn worker does:
+reading a request body is then gunicorn's Python code, which the plain
+``BytesIO`` of the in-process driver leaves out.
 
 Uses the virtualenvs of ``run.py`` (run it once first); needs valgrind
 (``apt-get install valgrind``).  Standard library only.
@@ -37,9 +43,29 @@ run_batch(app, make_environ(case), case.body, 200 + {n})
 """
 
 
-def instructions(framework, case, n):
+# The same loop with gunicorn's request body object as wsgi.input, and
+# wsgi.input_terminated set, as a gunicorn worker gives them (--gunicorn-input):
+# reading the body is then gunicorn's Python code, as in the end-to-end runs.
+GUNICORN_LOOP = r"""
+import sys
+sys.path.insert(0, {here!r})
+from gunicorn.http.body import Body, LengthReader
+from gunicorn.http.unreader import IterUnreader
+from driver import make_environ, run_batch
+from cases import BY_KEY
+from apps import import_app_module
+case = BY_KEY[{case!r}]
+app = import_app_module({framework!r}).build(case.scenario, case.n_routes)
+template = make_environ(case)
+template["wsgi.input_terminated"] = True
+run_batch(app, template, case.body or b"", 200 + {n},
+          make_input=lambda body: Body(LengthReader(IterUnreader([body]), len(body))))
+"""
+
+
+def instructions(framework, case, n, gunicorn_input=False):
     python = os.path.join(HERE, ".venvs", framework, "bin", "python")
-    code = LOOP.format(here=HERE, case=case, framework=framework, n=n)
+    code = (GUNICORN_LOOP if gunicorn_input else LOOP).format(here=HERE, case=case, framework=framework, n=n)
     proc = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", python, "-c", code],
         capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"}, check=True)
@@ -55,13 +81,16 @@ def main():
     parser.add_argument("--cases", default="S1,S3-100-first,S5,S6")
     parser.add_argument("--n1", type=int, default=1000)
     parser.add_argument("--n2", type=int, default=4000)
+    parser.add_argument("--gunicorn-input", action="store_true",
+                        help="give the apps gunicorn's request body object and wsgi.input_terminated")
     args = parser.parse_args()
     frameworks = args.frameworks.split(",")
     cases = args.cases.split(",")
     counts = {}
     for framework in frameworks:
         for case in cases:
-            low, high = instructions(framework, case, args.n1), instructions(framework, case, args.n2)
+            low = instructions(framework, case, args.n1, args.gunicorn_input)
+            high = instructions(framework, case, args.n2, args.gunicorn_input)
             counts[framework, case] = (high - low) // (args.n2 - args.n1)
             print(f"{framework} {case}: {counts[framework, case]} instructions/request", file=sys.stderr)
     print("| scenario | " + " | ".join(frameworks) + " |")
