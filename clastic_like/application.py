@@ -402,7 +402,7 @@ class Application:
                     self._state(holder, route).allowed_methods.update(methods)
                     continue
                 params = matched
-                chain = route._wire
+                chain: Any = route._wire  # (a wire chain takes three arguments, the others one)
                 if chain is None or not direct:
                     if route is self._null_route and direct and holder[3] is None:
                         # No route took the request and none declined it:
@@ -424,39 +424,46 @@ class Application:
                     assert redirect_chain is not None  # compiled for every redirect-mode branch route
                     chain = redirect_chain
                 try:
-                    if route._lazy is None:
-                        # A chain that only reads its scope gets the bindings themselves.
-                        scope = params.copy() if route._copy_scope else params
+                    if chain is route._wire:
+                        # It reads the URL bindings as they are and makes the
+                        # Request, if it reads one, from environ and holder
+                        # (CompiledChain.wire).
+                        response = chain(params, environ, holder)  # type: ignore[misc]  # (chain is not None)
+                        kind = type(response)
+                        if kind is tuple:
+                            # A plain 200, sent as to_wsgi sends the Response
+                            # make_response would build
+                            # (tests/test_dispatch_fastpaths.py); a Response
+                            # after all when request-scoped resources (of a
+                            # route that declined) are cleaned up first.
+                            if holder[0] is not None:
+                                response = make_response(*response)
+                                kind = Response
+                                break
+                            data, content_type = response
+                            start_response("200 OK", [("Content-Type", content_type),  # type: ignore[misc]  # (direct)
+                                                      ("Content-Length", str(len(data)))])
+                            body: Any = [data]
+                            if holder[2] is None:
+                                return body
+                            break  # sent (kind is tuple): the Request is released below
                     else:
-                        if holder[0] is None:
-                            holder[0] = RequestResources()
-                        scope = LazyScope(params, route._lazy, holder[0])
-                    if route._scope_extras:  # needs_request, defers_request, needs_state or a redirect
-                        if route.needs_request or chain is route._redirect_chain:
-                            scope["request"] = self._request(environ, holder, params)
-                        elif route.defers_request:
-                            scope[_DEFERRED_REQUEST] = (self, environ, holder, params)
-                        if route.needs_state:
-                            scope["_dispatch_state"] = self._state(holder, route)
-                    response = chain(scope)
-                    kind = type(response)  # the exact type: a plain Response skips every isinstance call
-                    if kind is tuple and chain is route._wire:
-                        # A wire chain's plain 200, sent as to_wsgi sends the
-                        # Response make_response would build
-                        # (tests/test_dispatch_fastpaths.py); a Response after
-                        # all when request-scoped resources are cleaned up
-                        # first (the cleanup may turn it into a 500).
-                        if holder[0] is not None:
-                            response = make_response(*response)
-                            kind = Response
-                            break
-                        data, content_type = response
-                        start_response("200 OK", [("Content-Type", content_type),  # type: ignore[misc]  # (direct)
-                                                  ("Content-Length", str(len(data)))])
-                        body: Any = [data]
-                        if holder[2] is None:
-                            return body
-                        break  # sent (kind is tuple): the Request is released below
+                        if route._lazy is None:
+                            # A chain that only reads its scope gets the bindings themselves.
+                            scope = params.copy() if route._copy_scope else params
+                        else:
+                            if holder[0] is None:
+                                holder[0] = RequestResources()
+                            scope = LazyScope(params, route._lazy, holder[0])
+                        if route._scope_extras:  # needs_request, defers_request, needs_state or a redirect
+                            if route.needs_request or chain is route._redirect_chain:
+                                scope["request"] = self._request(environ, holder, params)
+                            elif route.defers_request:
+                                scope[_DEFERRED_REQUEST] = (self, environ, holder, params)
+                            if route.needs_state:
+                                scope["_dispatch_state"] = self._state(holder, route)
+                        response = chain(scope)
+                        kind = type(response)  # the exact type: a plain Response skips every isinstance call
                     if kind is not Response and not isinstance(response, Response):
                         raise TypeError(
                             f"Route {route.pattern!r}: expected a Response from the chain of"

@@ -581,8 +581,8 @@ def test_dispatch_of_a_wired_route_returns_a_response(context):
     assert (response.status, list(response.headers), response.get_data()) == _call(app, "/")
 
 
-def test_wired_route_with_request_scoped_resources_cleans_them_up():
-    """A wire answer from a route using a request-scoped resource still closes the resource first."""
+def test_route_with_request_scoped_resources_has_no_wire_chain_and_cleans_them_up():
+    """A route using a request-scoped resource answers through a Response (no wire chain), closing the resource."""
     closed = []
 
     def conn():
@@ -590,7 +590,7 @@ def test_wired_route_with_request_scoped_resources_cleans_them_up():
         closed.append(True)
 
     app = Application([("/", lambda conn: conn + "!", render_basic)], resources={"conn": request_scoped(conn)})
-    assert app.routes[0]._wire is not None
+    assert app.routes[0]._wire is None and app.routes[0].chain.wire is not None
     assert _call(app, "/") == ("200 OK", [("Content-Type", "text/plain; charset=utf-8"), ("Content-Length", "2")],
                                b"c!")
     assert closed == [True]
@@ -698,7 +698,7 @@ class _Reshape(Middleware):
                 response.headers[arg[0]] = arg[1]
             elif op == "add":
                 response.headers.add(*arg)
-            elif op == "replace_first":
+            elif op == "replace_first" and len(response.headers):
                 response.headers[0] = arg
             elif op == "delete":
                 response.headers.pop(arg, None)
@@ -756,3 +756,54 @@ def _outcome(fn):
         return fn()
     except Exception as exc:  # noqa: BLE001 - compared, not hidden
         return type(exc)
+
+
+# -- a wire chain reads the Request through the dispatcher's maker (no scope entry) -----------
+
+@settings(max_examples=200, deadline=None)
+@given(contexts, _renders, st.sampled_from(["GET", "HEAD", "POST"]),
+       st.sampled_from(["/a/1", "/a/2?format=json", "/a/3?q=x", "/a/4?format=html"]),
+       st.sampled_from([{}, {"Accept": "application/json"}, {"Accept": "text/html"}]))
+def test_wire_chain_reading_the_request_answers_like_a_response(context, render, method, path, headers):
+    """An endpoint that reads the request and its URL binding answers the same on a wired route as behind a middleware."""
+    def endpoint(request, n):
+        seen = {"c": repr(context), "n": str(n), "q": str(request.args.get("q")), "path": request.path,
+                "params": repr(request.path_params)}
+        return seen if isinstance(context, list) else "|".join(seen.values())
+
+    wired = Application([("/a/<n:int>", endpoint, render)])
+    plain = Application([("/a/<n:int>", endpoint, render)], middlewares=[_PassThrough()])
+    assert wired.routes[0]._wire is not None and plain.routes[0]._wire is None
+    assert _call(wired, path, method, headers) == _call(plain, path, method, headers)
+
+
+def test_wire_chain_gives_endpoint_and_render_one_request_and_releases_it():
+    """On a wired route the endpoint and the render get the same Request, which leaves the environ once sent."""
+    seen = []
+
+    class Render:
+        def body_without_request(self, context):
+            return None
+
+        def __call__(self, context, request):
+            seen.append(request)
+            return Response(context)
+
+    def endpoint(request):
+        seen.append(request)
+        return "x"
+
+    app = Application([("/", endpoint, Render())])
+    assert app.routes[0]._wire is not None
+    environ = EnvironBuilder(path="/").get_environ()
+    body = app(environ, lambda status, headers, exc_info=None: None)
+    assert b"".join(body) == b"x"
+    assert len(seen) == 2 and seen[0] is seen[1] and isinstance(seen[0], Request)
+    assert "werkzeug.request" not in environ
+
+
+def test_route_reading_the_dispatch_state_has_no_wire_chain():
+    """A chain that reads _dispatch_state is served the general way (its wire form could not give it)."""
+    app = Application([("/", lambda _dispatch_state: "s", render_basic)])
+    assert app.routes[0].chain.wire is None
+    assert _call(app, "/")[2] == b"s"

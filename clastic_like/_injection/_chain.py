@@ -107,7 +107,11 @@ class CompiledChain:
     # render offering ``body_without_request``.  It returns what ``call``
     # does, except that the shortcut's ``(body, content type)`` tuple stands
     # for ``make_response(body, content_type)`` (see Application.__call__).
-    wire: Optional[Step] = None
+    # It is called as ``wire(bindings, environ, holder)``: it writes nothing
+    # into ``bindings`` (the URL bindings, read as they are), and a
+    # ``request`` it reads is ``wire_request(environ, holder, bindings)``,
+    # made when first read (compile_chain's ``wire_request``).
+    wire: Optional[Callable[[Scope, Any, Any], Any]] = None
 
     @property
     def uses_request(self) -> bool:
@@ -224,6 +228,7 @@ def _endpoint_and_render_body(
     endpoint: Callable[..., Any], ep_sources: Mapping[str, str], ep_origins: Origins,
     render: Callable[..., Any], r_sources: Mapping[str, str], r_origins: Origins, response_type: type,
     namespace: dict[str, Any], request_maker: Optional[Callable[[Scope], Any]] = None, wire: bool = False,
+    wire_request: Optional[Callable[[Any, Any, Scope], Any]] = None,
 ) -> list[str]:
     """The statements of "endpoint, then render unless it returned a Response",
     unindented, reading the scope ``_cl_s``; their globals go into ``namespace``.
@@ -234,7 +239,9 @@ def _endpoint_and_render_body(
     declines (see CompiledChain.request_deferred).  With ``wire`` (see
     CompiledChain.wire) the shortcut's ``(body, content type)`` is returned
     as it is, for the dispatcher to send; a render that returns a tuple
-    itself is refused, so a tuple always means that answer.
+    itself is refused, so a tuple always means that answer.  The wire form
+    reads ``request`` (endpoint and render alike) as ``wire_request(_cl_env,
+    _cl_holder, _cl_s)``, made when first read.
 
     Builtins are read through ``_cl_`` aliases: these statements may be nested
     in functions whose parameters are middleware provides, which may be
@@ -242,15 +249,19 @@ def _endpoint_and_render_body(
     """
     namespace.update({"_cl_ep": _direct(endpoint), "_cl_render": _direct(render), "_cl_resp": response_type,
                       "_cl_isinstance": isinstance})
-    ep_kwargs = _kwargs(ep_sources, ep_origins, namespace, "e")
+    ep_local: dict[str, str] = {}
     local = {"context": "_cl_result"}
     quick = body_without_request(render)
     if quick is not None:
         namespace["_cl_quick"] = quick
         namespace["_cl_make"] = make_response
-    if request_maker is not None:
+    if wire:
+        namespace["_cl_wreq"] = wire_request
+        ep_local["request"] = local["request"] = "_cl_wreq(_cl_env, _cl_holder, _cl_s)"
+    elif request_maker is not None:
         namespace["_cl_request"] = request_maker
         local["request"] = "_cl_request(_cl_s)"
+    ep_kwargs = _kwargs(ep_sources, ep_origins, namespace, "e", local=ep_local)
     r_kwargs = _kwargs(r_sources, r_origins, namespace, "r", local=local)
     lines = [
         f"_cl_result = _cl_ep({', '.join(ep_kwargs)})",
@@ -276,14 +287,15 @@ def _endpoint_and_render_body(
     return lines
 
 
-def _nest_hooks(hooks: Sequence[tuple[Any, ...]], body: list[str], namespace: dict[str, Any]) -> list[str]:
+def _nest_hooks(hooks: Sequence[tuple[Any, ...]], body: list[str], namespace: dict[str, Any],
+                params: str = "_cl_s") -> list[str]:
     """One function for middleware hooks around ``body``: each hook's ``next``
     stores the hook's provides into the scope and is defined inside the
     previous one's, running the rest in its own frame.
 
     The same calls as chaining one generated step per hook, minus a Python
     call per hook: ``next`` continues directly instead of calling the next
-    step.  Returns the lines of ``_cl_step``.
+    step.  Returns the lines of ``_cl_step``, whose parameters are ``params``.
     """
     lines = body
     for level in reversed(range(len(hooks))):
@@ -293,7 +305,7 @@ def _nest_hooks(hooks: Sequence[tuple[Any, ...]], body: list[str], namespace: di
         stores = [f"_cl_s[{name!r}] = {name}" for name in provides]
         lines = ([f"def next({', '.join(provides)}):"] + ["    " + line for line in stores + lines]
                  + [f"return _cl_h{level}({', '.join(['next'] + kwargs)})"])
-    return ["def _cl_step(_cl_s):"] + ["    " + line for line in lines]
+    return [f"def _cl_step({params}):"] + ["    " + line for line in lines]
 
 
 def _refuse_tuple(render: Any, value: tuple[Any, ...]) -> None:
@@ -340,13 +352,18 @@ def compile_chain(
     response_type: type,
     cache: Optional[BindCache] = None,
     request_maker: Optional[Callable[[Scope], Any]] = None,
+    wire_request: Optional[Callable[[Any, Any, Scope], Any]] = None,
 ) -> CompiledChain:
     """Compile request hooks -> endpoint hooks -> endpoint [-> render hooks -> render].
 
     ``origins`` describes what the route itself supplies (URL bindings,
     resources and built-ins).  ``where`` names the route in error messages.
     The render side is skipped at request time when the endpoint returns a
-    ``response_type`` instance (Clastic's F2).
+    ``response_type`` instance (Clastic's F2).  ``request_maker(scope)``
+    makes a deferred Request (CompiledChain.request_deferred);
+    ``wire_request(environ, holder, bindings)`` the Request of a wire chain
+    (CompiledChain.wire, which is only made when it can read what it needs
+    that way: not ``_dispatch_state``).
     """
     arg_sources: list[tuple[str, CallableInfo, dict[str, str]]] = []
     used: set[str] = set()
@@ -397,14 +414,17 @@ def compile_chain(
                     and not any("request" in sources for role, _, sources in arg_sources if role != "render"))
         maker = request_maker if deferred else None
 
-        def generate(wire: bool) -> Step:
+        def generate(wire: bool) -> Any:
             namespace: dict[str, Any] = {}
             body = _endpoint_and_render_body(endpoint, ep_sources, ep_avail, render, r_sources, render_avail,
-                                             response_type, namespace, maker, wire)
-            return _exec(_nest_hooks(req_hooks, body, namespace), namespace, label, cache)
+                                             response_type, namespace, maker, wire, wire_request)
+            params = "_cl_s, _cl_env, _cl_holder" if wire else "_cl_s"
+            return _exec(_nest_hooks(req_hooks, body, namespace, params), namespace, label, cache)
 
-        wire = generate(True) if not req_hooks and body_without_request(render) is not None else None
-        return CompiledChain(generate(False), arg_sources, frozenset(used), deferred, wire)
+        wired = (not req_hooks and body_without_request(render) is not None and "_dispatch_state" not in used
+                 and (wire_request is not None or "request" not in used))
+        return CompiledChain(generate(False), arg_sources, frozenset(used), deferred,
+                             generate(True) if wired else None)
     endpoint_step = _around(ep_hooks, _generate(endpoint, ep_sources, ep_avail, cache), label, cache)
     render_step: Optional[Step] = None
     if render is not None and r_sources is not None:

@@ -262,13 +262,10 @@ class BoundRoute:
         self.path_args = url_args
         self.chain: CompiledChain = compile_chain(
             self.middlewares, unbound.endpoint, render, origins, where, Response, cache,
-            getattr(app, "_scope_request", None),
+            getattr(app, "_scope_request", None), getattr(app, "_request", None),
         )
         self.endpoint_args = cache.info(unbound.endpoint).args
         self._execute = self.chain.call
-        # The chain for a dispatcher that sends a plain 200 itself (no
-        # Response object): see CompiledChain.wire and Application.__call__.
-        self._wire = self.chain.wire if WIRE_ANSWERS else None
         # A branch requested without its canonical slash is redirected by a
         # response that goes through the same middleware (S4, fixed).
         self._redirect_chain = None
@@ -281,6 +278,11 @@ class BoundRoute:
         # Request-scoped resources this route's chains may read, compiled now
         # so their factories' arguments are checked at construction.
         self._lazy, factory_used = _compile_request_scoped(effective_resources, used, origins, where)
+        # The chain for a dispatcher that sends a plain 200 itself (no
+        # Response object; see CompiledChain.wire and Application.__call__):
+        # not with request-scoped resources, which the URL bindings alone
+        # (its scope) do not carry.
+        self._wire = self.chain.wire if WIRE_ANSWERS and self._lazy is None else None
         # Whether serving this route needs a Request object at all: building
         # one is skipped when no function in the chain (or the slash
         # redirect, or a request-scoped factory) asks for it.
