@@ -382,7 +382,7 @@ class Application:
             method = environ.get("REQUEST_METHOD", "GET").upper()
         params: dict[str, Any]  # the bindings of the route being tried
         # Whether a route's wire chain may be used: it returns a plain 200 as
-        # (body, content type), sent below without a Response object, which
+        # (body, content type), sent in the loop without a Response object, which
         # needs a server to send it to and a body to send (not HEAD).
         direct = start_response is not None and method != "HEAD"
         # The route index (routing/_index.py), inlined: the routes that may
