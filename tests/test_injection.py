@@ -23,6 +23,7 @@ from clastic_like import (
     Route,
     clastic_decorator,
     render_basic,
+    render_json,
 )
 from clastic_like.errors import ErrorHandler
 from clastic_like.routing import BoundRoute
@@ -1001,3 +1002,32 @@ def test_next_called_twice_runs_the_rest_of_the_chain_twice():
 
     assert fetch(Application([("/", endpoint, render_basic)], middlewares=[Retry(), Count()])) == (200, "3")
     assert calls == ["hook", "endpoint", "hook", "endpoint"]
+
+
+def test_request_hook_provides_stay_out_of_the_url_bindings():
+    """What request hooks provide reaches the endpoint and the render, but not request.path_params."""
+    mw = make_mw("request", provides=("tenant",))
+
+    def endpoint(request, tenant, name):
+        return f"{tenant}:{name}:{sorted(request.path_params.items())}"
+
+    def render(context, tenant, request):
+        return Response(f"{context}|{tenant}|{sorted(request.path_params)}")
+
+    app = Application([("/<name>", endpoint, render)], middlewares=[mw])
+    assert fetch(app, "/bob") == (200, "tenant:bob:[('name', 'bob')]|tenant|['name']")
+
+
+def test_request_hook_provides_stay_out_of_the_bindings_an_error_page_sees():
+    """A route whose chain reads no request gets its URL bindings uncopied; what a hook provides stays out of them."""
+    mw = make_mw("request", provides=("tenant",))
+
+    def endpoint(tenant, name):
+        raise RuntimeError(f"{tenant} {name}")
+
+    def render_error(_error, request):
+        return Response(repr(sorted(request.path_params)), status=_error.code)
+
+    app = Application([Route("/<name>", endpoint, render_json, render_error=render_error)], middlewares=[mw])
+    assert not app.routes[0]._copy_scope
+    assert fetch(app, "/bob") == (500, "['name']")

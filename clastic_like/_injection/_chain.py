@@ -13,7 +13,9 @@ and, as the chain runs, what middleware pass to ``next(...)`` and the
 are baked into the generated code as constants.  Writing provides into the
 shared scope is safe because every name is provided by exactly one source
 (conflicts are refused at bind) and a function only ever reads the names that
-were checked to be visible at its position.
+were checked to be visible at its position.  When the only hooks are request
+hooks, the endpoint and render run inside the innermost ``next`` and read the
+provides as variables: nothing is written into the scope at all.
 """
 from __future__ import annotations
 
@@ -112,6 +114,12 @@ class CompiledChain:
     # ``request`` it reads is ``wire_request(environ, holder, bindings)``,
     # made when first read (compile_chain's ``wire_request``).
     wire: Optional[Callable[[Scope, Any, Any], Any]] = None
+    # Whether ``call`` writes into its scope: what middleware pass to
+    # ``next(...)`` and the ``context``.  A chain whose only hooks are
+    # request hooks runs the endpoint and render inside the innermost
+    # ``next`` and reads the provides as its variables instead: it writes
+    # nothing, so the dispatcher may give it the URL bindings themselves.
+    writes_scope: bool = True
 
     @property
     def uses_request(self) -> bool:
@@ -228,7 +236,7 @@ def _endpoint_and_render_body(
     endpoint: Callable[..., Any], ep_sources: Mapping[str, str], ep_origins: Origins,
     render: Callable[..., Any], r_sources: Mapping[str, str], r_origins: Origins, response_type: type,
     namespace: dict[str, Any], request_maker: Optional[Callable[[Scope], Any]] = None, wire: bool = False,
-    wire_request: Optional[Callable[[Any, Any, Scope], Any]] = None,
+    wire_request: Optional[Callable[[Any, Any, Scope], Any]] = None, provided: Mapping[str, str] = {},
 ) -> list[str]:
     """The statements of "endpoint, then render unless it returned a Response",
     unindented, reading the scope ``_cl_s``; their globals go into ``namespace``.
@@ -241,7 +249,8 @@ def _endpoint_and_render_body(
     as it is, for the dispatcher to send; a render that returns a tuple
     itself is refused, so a tuple always means that answer.  The wire form
     reads ``request`` (endpoint and render alike) as ``wire_request(_cl_env,
-    _cl_holder, _cl_s)``, made when first read.
+    _cl_holder, _cl_s)``, made when first read.  ``provided`` maps the names
+    middleware provide to the variables holding them (see _nest_hooks).
 
     Builtins are read through ``_cl_`` aliases: these statements may be nested
     in functions whose parameters are middleware provides, which may be
@@ -249,8 +258,8 @@ def _endpoint_and_render_body(
     """
     namespace.update({"_cl_ep": _direct(endpoint), "_cl_render": _direct(render), "_cl_resp": response_type,
                       "_cl_isinstance": isinstance})
-    ep_local: dict[str, str] = {}
-    local = {"context": "_cl_result"}
+    ep_local = dict(provided)
+    local = {**provided, "context": "_cl_result"}
     quick = body_without_request(render)
     if quick is not None:
         namespace["_cl_quick"] = quick
@@ -288,24 +297,33 @@ def _endpoint_and_render_body(
 
 
 def _nest_hooks(hooks: Sequence[tuple[Any, ...]], body: list[str], namespace: dict[str, Any],
-                params: str = "_cl_s") -> list[str]:
+                params: str = "_cl_s", store: bool = True) -> list[str]:
     """One function for middleware hooks around ``body``: each hook's ``next``
-    stores the hook's provides into the scope and is defined inside the
-    previous one's, running the rest in its own frame.
+    is defined inside the previous one's, running the rest in its own frame.
 
     The same calls as chaining one generated step per hook, minus a Python
     call per hook: ``next`` continues directly instead of calling the next
-    step.  Returns the lines of ``_cl_step``, whose parameters are ``params``.
+    step.  The provides are the parameters of each ``next``; with ``store``
+    they are also written into the scope, for steps that read them from it
+    (with ``store=False``, ``body`` and the later hooks read them as the
+    variables they are).  Returns the lines of ``_cl_step``, whose parameters
+    are ``params``.
     """
     lines = body
     for level in reversed(range(len(hooks))):
         info, sources, provides, avail = hooks[level]
         namespace[f"_cl_h{level}"] = _direct(info.func)
-        kwargs = _kwargs(sources, avail, namespace, f"h{level}_")
-        stores = [f"_cl_s[{name!r}] = {name}" for name in provides]
+        kwargs = _kwargs(sources, avail, namespace, f"h{level}_", local=None if store else _provided(hooks[:level]))
+        stores = [f"_cl_s[{name!r}] = {name}" for name in provides] if store else []
         lines = ([f"def next({', '.join(provides)}):"] + ["    " + line for line in stores + lines]
                  + [f"return _cl_h{level}({', '.join(['next'] + kwargs)})"])
     return [f"def _cl_step({params}):"] + ["    " + line for line in lines]
+
+
+def _provided(hooks: Sequence[tuple[Any, ...]]) -> dict[str, str]:
+    """Each name the ``hooks`` provide, read as the variable it is in nested
+    ``next`` functions (see _nest_hooks)."""
+    return {name: name for _, _, provides, _ in hooks for name in provides}
 
 
 def _refuse_tuple(render: Any, value: tuple[Any, ...]) -> None:
@@ -417,14 +435,15 @@ def compile_chain(
         def generate(wire: bool) -> Any:
             namespace: dict[str, Any] = {}
             body = _endpoint_and_render_body(endpoint, ep_sources, ep_avail, render, r_sources, render_avail,
-                                             response_type, namespace, maker, wire, wire_request)
+                                             response_type, namespace, maker, wire, wire_request,
+                                             _provided(req_hooks))
             params = "_cl_s, _cl_env, _cl_holder" if wire else "_cl_s"
-            return _exec(_nest_hooks(req_hooks, body, namespace, params), namespace, label, cache)
+            return _exec(_nest_hooks(req_hooks, body, namespace, params, store=False), namespace, label, cache)
 
         wired = (not req_hooks and body_without_request(render) is not None and "_dispatch_state" not in used
                  and (wire_request is not None or "request" not in used))
         return CompiledChain(generate(False), arg_sources, frozenset(used), deferred,
-                             generate(True) if wired else None)
+                             generate(True) if wired else None, writes_scope=False)
     endpoint_step = _around(ep_hooks, _generate(endpoint, ep_sources, ep_avail, cache), label, cache)
     render_step: Optional[Step] = None
     if render is not None and r_sources is not None:

@@ -301,11 +301,11 @@ class BoundRoute:
         # request instead of three).
         self._scope_extras = self.needs_request or self.defers_request or self.needs_state \
             or (self._canonical_slash and self._redirect_chain is not None)
-        # Whether the scope must be a copy of the URL bindings: not when no
-        # middleware hook runs (a chain without hooks writes nothing into its
-        # scope: CompiledChain.wire) and the dispatcher adds nothing to it.
-        # (The bindings are also the error handler's and request.path_params.)
-        self._copy_scope = self._scope_extras or self.chain.wire is None
+        # Whether the scope must be a copy of the URL bindings: not when the
+        # chain writes nothing into it (CompiledChain.writes_scope) and the
+        # dispatcher adds nothing to it.  (The bindings are also the error
+        # handler's and request.path_params.)
+        self._copy_scope = self._scope_extras or self.chain.writes_scope
 
         # -- render_error (C6) --------------------------------------------------
         if rebind_render_error and unbound.render_error is None:
