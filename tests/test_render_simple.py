@@ -5,6 +5,8 @@ import dataclasses
 import datetime
 import decimal
 import json
+import threading
+import time
 import uuid
 
 import pytest
@@ -367,6 +369,85 @@ def test_direct_c_encoding_equals_the_standard_encode(value, options):
     """For random values and encoder options, ClasticJSONEncoder.encode gives JSONEncoder.encode's output or error."""
     encoder = ClasticJSONEncoder(**options)
     assert _outcome(encoder.encode, value) == _outcome(lambda v: json.JSONEncoder.encode(encoder, v), value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(_values, st.just("circular")), min_size=2, max_size=6),
+       st.sampled_from([dict(indent=None), dict(indent=None, check_circular=False), dict(indent=None, skipkeys=False)]))
+def test_one_encoder_reused_for_many_values_encodes_each_like_the_standard_encode(values, options):
+    """One encoder encoding values in turn, errors and circular values among them, answers each as JSONEncoder.encode."""
+    encoder = ClasticJSONEncoder(**options)
+    for value in values:
+        if value == "circular":
+            value = [1, {}]
+            value[1]["self"] = value
+        expected = _outcome(lambda v: json.JSONEncoder.encode(encoder, v), value)
+        if expected[1] is RecursionError:  # (check_circular=False: both recurse; compared by type)
+            continue
+        assert _outcome(encoder.encode, value) == expected
+
+
+def test_changed_encoder_settings_apply_to_the_next_encode():
+    """Setting an attribute after an encode (sort_keys, separators, default) changes the next output."""
+    encoder = ClasticJSONEncoder(indent=None)
+    assert encoder.encode({"b": 1, "a": 2}) == '{"a": 2, "b": 1}'
+    encoder.sort_keys = False
+    assert encoder.encode({"b": 1, "a": 2}) == '{"b": 1, "a": 2}'
+    encoder.item_separator, encoder.key_separator = ",", ":"
+    assert encoder.encode({"b": 1, "a": [1, 2]}) == '{"b":1,"a":[1,2]}'
+    encoder.default = lambda o: "custom"
+    assert encoder.encode([object()]) == '["custom"]'
+
+
+def test_default_that_encodes_with_the_same_encoder_nests():
+    """A default() that calls the same encoder on a list being encoded gets its own C encoder: no false circular error."""
+    inner = [1]
+    depth = []
+
+    def default(o):
+        if depth:
+            return "leaf"
+        depth.append(1)
+        return encoder.encode(inner)  # inner is on the outer call's path
+
+    encoder = ClasticJSONEncoder(indent=None, default=default)
+    assert encoder.encode([]) == "[]"  # (a C encoder is now kept for reuse)
+    inner.append(object())
+    assert encoder.encode([inner]) == '[[1, "[1, \\"leaf\\"]"]]'
+
+
+def test_threads_sharing_an_encoder_and_a_value_each_get_the_right_output():
+    """Threads encoding one shared list through one encoder, switching inside default(), all get its JSON."""
+    class Yielding:
+        def to_dict(self):
+            time.sleep(0)  # let another thread run while this list is being encoded
+            return {"ok": True}
+
+    shared = [Yielding(), Yielding()]
+    encoder = ClasticJSONEncoder(indent=None)
+    results = []
+
+    def work():
+        results.extend(_outcome(encoder.encode, shared) for _ in range(50))
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results == [("ok", '[{"ok": true}, {"ok": true}]')] * 200
+
+
+def test_encoder_is_clean_after_a_circular_error():
+    """After a circular value fails, the same list, no longer circular, encodes (no stale circular marks)."""
+    encoder = ClasticJSONEncoder(indent=None)
+    assert encoder.encode([]) == "[]"  # (a C encoder is now kept for reuse)
+    value = [1]
+    value.append(value)
+    with pytest.raises(ValueError):
+        encoder.encode(value)
+    value.pop()
+    assert encoder.encode(value) == "[1]"
 
 
 def test_direct_c_encoding_refuses_circular_values():

@@ -61,18 +61,44 @@ class ClasticJSONEncoder(json.JSONEncoder):
 
         For one-line output (``indent=None``) the standard ``encode`` calls
         ``iterencode``, which makes the C encoder and runs it; doing that
-        here saves two Python calls per response.  Same arguments, same
-        output, same errors (property-tested against ``JSONEncoder.encode``);
-        a subclass with its own ``iterencode``, indented output and top-level
+        here saves two Python calls per response, and the C encoder is kept
+        for the next call (see ``_c_encoders``).  Same arguments, same output,
+        same errors (property-tested against ``JSONEncoder.encode``); a
+        subclass with its own ``iterencode``, indented output and top-level
         strings take the standard way.
         """
         if self.indent is not None or not _DIRECT_C_ENCODER or type(o) is str \
                 or type(self).iterencode is not _BASE_ITERENCODE:
             return super().encode(o)
-        return "".join(_C_MAKE_ENCODER(
-            {} if self.check_circular else None, self.default,
-            _ENCODE_ASCII if self.ensure_ascii else _ENCODE_UNICODE, None,
-            self.key_separator, self.item_separator, self.sort_keys, self.skipkeys, self.allow_nan)(o, 0))
+        pool = self._c_encoders
+        try:
+            encoder, markers = pool.pop()
+        except IndexError:
+            markers = {} if self.check_circular else None
+            encoder = _C_MAKE_ENCODER(
+                markers, self.default, _ENCODE_ASCII if self.ensure_ascii else _ENCODE_UNICODE, None,
+                self.key_separator, self.item_separator, self.sort_keys, self.skipkeys, self.allow_nan)
+        # After an error its markers may still hold ids: then it is dropped.
+        chunks = encoder(o, 0)
+        pool.append((encoder, markers))
+        return "".join(chunks)
+
+    # C encoders made with this encoder's settings, each with its dict of
+    # containers being encoded (for the circular check; empty again after a
+    # call that succeeded), free for the next encode.  Making one parses nine
+    # arguments, about a tenth of encoding a small object.  An encode takes
+    # one out of the list while it runs, so threads and nested calls (a
+    # ``default`` that encodes) never share one; setting any attribute
+    # empties the list, so the settings always apply.
+    _c_encoders: list[tuple[Any, Optional[dict[int, Any]]]]
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        object.__setattr__(self, "_c_encoders", [])
+
+    def __delattr__(self, name: str) -> None:
+        object.__delattr__(self, name)
+        object.__setattr__(self, "_c_encoders", [])
 
     def default(self, o: Any) -> Any:
         if isinstance(o, Mapping):
