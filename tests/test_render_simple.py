@@ -1,10 +1,12 @@
 """``clastic_like.render.simple``: render_basic (§2.8), the JSON renderers and JSONP (§2.8.1)."""
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime
 import decimal
 import json
+import pickle
 import threading
 import time
 import uuid
@@ -436,6 +438,17 @@ def test_threads_sharing_an_encoder_and_a_value_each_get_the_right_output():
     for thread in threads:
         thread.join()
     assert results == [("ok", '[{"ok": true}, {"ok": true}]')] * 200
+
+
+@pytest.mark.parametrize("duplicate", [copy.copy, copy.deepcopy, lambda e: pickle.loads(pickle.dumps(e))],
+                         ids=["copy", "deepcopy", "pickle"])
+def test_used_encoder_copies_and_pickles_and_the_copy_encodes_alike(duplicate):
+    """An encoder that has encoded (and keeps a C encoder) copies and pickles; the copy has its own, same output."""
+    encoder = ClasticJSONEncoder(indent=None, sort_keys=False)
+    assert encoder.encode({"b": 1, "a": 2}) == '{"b": 1, "a": 2}'
+    twin = duplicate(encoder)
+    assert twin.encode({"b": 1, "a": [2]}) == encoder.encode({"b": 1, "a": [2]}) == '{"b": 1, "a": [2]}'
+    assert twin._c_encoders is not encoder._c_encoders
 
 
 def test_encoder_is_clean_after_a_circular_error():

@@ -100,6 +100,16 @@ class ClasticJSONEncoder(json.JSONEncoder):
         object.__delattr__(self, name)
         object.__setattr__(self, "_c_encoders", [])
 
+    # C encoders can be neither copied nor pickled: a copy starts without any.
+    def __getstate__(self) -> dict[str, Any]:
+        state = vars(self).copy()
+        del state["_c_encoders"]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        vars(self).update(state)
+        object.__setattr__(self, "_c_encoders", [])
+
     def default(self, o: Any) -> Any:
         if isinstance(o, Mapping):
             return dict(o)
