@@ -235,8 +235,8 @@ def _around(hooks: Sequence[tuple[Any, ...]], inner: Step, label: str, cache: Op
 def _endpoint_and_render_body(
     endpoint: Callable[..., Any], ep_sources: Mapping[str, str], ep_origins: Origins,
     render: Callable[..., Any], r_sources: Mapping[str, str], r_origins: Origins, response_type: type,
-    namespace: dict[str, Any], request_maker: Optional[Callable[[Scope], Any]] = None, wire: bool = False,
-    wire_request: Optional[Callable[[Any, Any, Scope], Any]] = None, provided: Mapping[str, str] = {},
+    namespace: dict[str, Any], provided: Mapping[str, str], request_maker: Optional[Callable[[Scope], Any]] = None,
+    wire: bool = False, wire_request: Optional[Callable[[Any, Any, Scope], Any]] = None,
 ) -> list[str]:
     """The statements of "endpoint, then render unless it returned a Response",
     unindented, reading the scope ``_cl_s``; their globals go into ``namespace``.
@@ -435,8 +435,8 @@ def compile_chain(
         def generate(wire: bool) -> Any:
             namespace: dict[str, Any] = {}
             body = _endpoint_and_render_body(endpoint, ep_sources, ep_avail, render, r_sources, render_avail,
-                                             response_type, namespace, maker, wire, wire_request,
-                                             _provided(req_hooks))
+                                             response_type, namespace, _provided(req_hooks), maker, wire,
+                                             wire_request)
             params = "_cl_s, _cl_env, _cl_holder" if wire else "_cl_s"
             return _exec(_nest_hooks(req_hooks, body, namespace, params, store=False), namespace, label, cache)
 
