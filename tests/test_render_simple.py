@@ -389,6 +389,22 @@ def test_one_encoder_reused_for_many_values_encodes_each_like_the_standard_encod
         assert _outcome(encoder.encode, value) == expected
 
 
+@pytest.mark.parametrize("kw", [{}, {"indent": None}, {"indent": 4, "separators": (",", ":")},
+                                {"sort_keys": False, "skipkeys": False, "ensure_ascii": False},
+                                {"check_circular": False, "allow_nan": False, "default": repr}])
+def test_encoder_settings_are_the_ones_json_encoder_init_sets(kw):
+    """ClasticJSONEncoder has exactly the settings JSONEncoder.__init__ gives for the same arguments and its defaults."""
+    defaults = {"skipkeys": True, "ensure_ascii": True, "indent": 2, "sort_keys": True}
+    settings = {k: v for k, v in vars(ClasticJSONEncoder(dev_mode=True, **kw)).items() if k != "_c_encoders"}
+    assert settings == {**vars(json.JSONEncoder(**{**defaults, **kw})), "dev_mode": True}
+
+
+def test_unknown_encoder_argument_is_a_type_error():
+    """An argument JSONEncoder does not take is refused, as JSONEncoder refuses it."""
+    with pytest.raises(TypeError, match="unexpected keyword argument 'colour'"):
+        ClasticJSONEncoder(colour="red")
+
+
 def test_changed_encoder_settings_apply_to_the_next_encode():
     """Setting an attribute after an encode (sort_keys, separators, default) changes the next output."""
     encoder = ClasticJSONEncoder(indent=None)

@@ -50,11 +50,18 @@ class ClasticJSONEncoder(json.JSONEncoder):
     """
 
     def __init__(self, **kw: Any) -> None:
-        self.dev_mode = kw.pop("dev_mode", False)
+        dev_mode = kw.pop("dev_mode", False)
         kw.pop("encoding", None)
         for key, value in (("skipkeys", True), ("ensure_ascii", True), ("indent", 2), ("sort_keys", True)):
             kw.setdefault(key, value)
-        super().__init__(**kw)
+        # The attributes JSONEncoder.__init__ sets, taken from one it made,
+        # so that they are not set one by one through __setattr__ (this
+        # class's, below): ``json.dumps(..., cls=ClasticJSONEncoder)`` makes
+        # an encoder per call.
+        attributes = vars(self)
+        attributes.update(vars(json.JSONEncoder(**kw)))
+        attributes["dev_mode"] = dev_mode
+        attributes["_c_encoders"] = []
 
     def encode(self, o: Any) -> str:
         """``JSONEncoder.encode``, calling the C encoder directly when it would.
@@ -72,16 +79,20 @@ class ClasticJSONEncoder(json.JSONEncoder):
             return super().encode(o)
         pool = self._c_encoders
         try:
-            encoder, markers = pool.pop()
-        except IndexError:
-            markers = {} if self.check_circular else None
-            encoder = _C_MAKE_ENCODER(
-                markers, self.default, _ENCODE_ASCII if self.ensure_ascii else _ENCODE_UNICODE, None,
-                self.key_separator, self.item_separator, self.sort_keys, self.skipkeys, self.allow_nan)
+            encoder, markers = pool.pop() if pool else self._new_c_encoder()
+        except IndexError:  # another thread took the last one since the test
+            encoder, markers = self._new_c_encoder()
         # After an error its markers may still hold ids: then it is dropped.
         chunks = encoder(o, 0)
         pool.append((encoder, markers))
         return "".join(chunks)
+
+    def _new_c_encoder(self) -> tuple[Any, Optional[dict[int, Any]]]:
+        """A C encoder with this encoder's settings, and its circular-check dict."""
+        markers: Optional[dict[int, Any]] = {} if self.check_circular else None
+        return _C_MAKE_ENCODER(
+            markers, self.default, _ENCODE_ASCII if self.ensure_ascii else _ENCODE_UNICODE, None,
+            self.key_separator, self.item_separator, self.sort_keys, self.skipkeys, self.allow_nan), markers
 
     # C encoders made with this encoder's settings, each with its dict of
     # containers being encoded (for the circular check; empty again after a
@@ -91,6 +102,7 @@ class ClasticJSONEncoder(json.JSONEncoder):
     # ``default`` that encodes) never share one; setting any attribute
     # empties the list, so the settings always apply.
     _c_encoders: list[tuple[Any, Optional[dict[int, Any]]]]
+    dev_mode: bool
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
