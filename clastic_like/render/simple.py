@@ -49,6 +49,8 @@ class ClasticJSONEncoder(json.JSONEncoder):
     ``repr()``-ed with ``dev_mode=True``.
     """
 
+    dev_mode: bool
+
     def __init__(self, **kw: Any) -> None:
         dev_mode = kw.pop("dev_mode", False)
         kw.pop("encoding", None)
@@ -61,7 +63,7 @@ class ClasticJSONEncoder(json.JSONEncoder):
         attributes = vars(self)
         attributes.update(vars(json.JSONEncoder(**kw)))
         attributes["dev_mode"] = dev_mode
-        attributes["_c_encoders"] = []
+        self._forget_c_encoders()
 
     def encode(self, o: Any) -> str:
         """``JSONEncoder.encode``, calling the C encoder directly when it would.
@@ -102,15 +104,17 @@ class ClasticJSONEncoder(json.JSONEncoder):
     # ``default`` that encodes) never share one; setting any attribute
     # empties the list, so the settings always apply.
     _c_encoders: list[tuple[Any, Optional[dict[int, Any]]]]
-    dev_mode: bool
+
+    def _forget_c_encoders(self) -> None:
+        object.__setattr__(self, "_c_encoders", [])
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
-        object.__setattr__(self, "_c_encoders", [])
+        self._forget_c_encoders()
 
     def __delattr__(self, name: str) -> None:
         object.__delattr__(self, name)
-        object.__setattr__(self, "_c_encoders", [])
+        self._forget_c_encoders()
 
     # C encoders can be neither copied nor pickled: a copy starts without any.
     def __getstate__(self) -> dict[str, Any]:
@@ -120,7 +124,7 @@ class ClasticJSONEncoder(json.JSONEncoder):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         vars(self).update(state)
-        object.__setattr__(self, "_c_encoders", [])
+        self._forget_c_encoders()
 
     def default(self, o: Any) -> Any:
         if isinstance(o, Mapping):
