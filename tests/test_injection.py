@@ -966,7 +966,7 @@ def test_serving_requests_never_calls_inspect(monkeypatch):
     assert results[4] == (200, "again/anon")
 
 
-# -- request hooks compiled into one function (_chain._nest_request_hooks) ---------------------
+# -- request hooks compiled into bound next functions (_chain._hooks_as_methods) ---------------
 
 @pytest.mark.parametrize("render", [render_basic, None])
 def test_provides_named_like_builtins_do_not_break_the_chain(render):
@@ -1031,3 +1031,114 @@ def test_request_hook_provides_stay_out_of_the_bindings_an_error_page_sees():
     app = Application([Route("/<name>", endpoint, render_json, render_error=render_error)], middlewares=[mw])
     assert not app.routes[0]._copy_scope
     assert fetch(app, "/bob") == (500, "['name']")
+
+
+def _providing(name, value, reads=()):
+    """A middleware whose request hook provides ``name`` = ``value`` + what it reads (joined)."""
+    class Provide(Middleware):
+        provides = (name,)
+
+    def request(next, **seen):
+        return next(**{name: "+".join([value] + [seen[r] for r in reads])})
+
+    Provide.request = staticmethod(_signature_of(request, reads))
+    return Provide()
+
+
+def _signature_of(func, names):
+    """``func`` with the explicit keyword parameters ``names`` (for the injector to see)."""
+    params = ", ".join(["next"] + list(names))
+    scope = {"func": func}
+    exec(f"def hook({params}):\n    return func(next, **{{{', '.join(f'{n!r}: {n}' for n in names)}}})", scope)
+    return scope["hook"]
+
+
+def test_earlier_provides_reach_later_hooks_the_endpoint_and_the_render():
+    """Four request hooks, each reading what the earlier ones provide: every hook, the endpoint and the
+    render see the values of this request."""
+    mws = [_providing("a", "1"), _providing("b", "2", reads=["a"]), _providing("c", "3"),
+           _providing("d", "4", reads=["a", "b", "c"])]
+
+    def endpoint(a, b, c, d):
+        return f"{a}|{b}|{c}|{d}"
+
+    def render(context, a, d):
+        return Response(f"{context}|{a}|{d}")
+
+    app = Application([("/", endpoint, render)], middlewares=mws)
+    assert fetch(app) == (200, "1|2+1|3|4+1+2+1+3|1|4+1+2+1+3")
+
+
+def test_provide_with_a_double_underscore_name_reaches_the_endpoint():
+    """A provide named ``__secret`` (a name Python mangles inside a class) reaches the endpoint as it is."""
+    mws = [_providing("__secret", "s"), _providing("other", "o", reads=["__secret"])]
+
+    def endpoint(__secret, other):
+        return f"{__secret}/{other}"
+
+    assert fetch(Application([("/", endpoint, render_basic)], middlewares=mws)) == (200, "s/o+s")
+
+
+def test_next_called_twice_with_different_provides_gives_each_call_its_own_values():
+    """An outer hook calling next twice with different values, around an inner hook that keeps its next
+    and calls it again afterwards: every call sees the values it was made with, as closures would."""
+    kept = []
+
+    class Outer(Middleware):
+        provides = ("outer",)
+
+        def request(self, next):
+            first = next(outer="first").get_data(as_text=True)
+            second = next(outer="second").get_data(as_text=True)
+            late = kept[0](inner="late").get_data(as_text=True)  # the first call's next, called last
+            return Response(f"{first};{second};{late}")
+
+    class Inner(Middleware):
+        provides = ("inner",)
+
+        def request(self, next, outer):
+            kept.append(next)
+            return next(inner=f"in-{outer}")
+
+    def endpoint(outer, inner):
+        return f"{outer}/{inner}"
+
+    app = Application([("/", endpoint, render_basic)], middlewares=[Outer(), Inner()])
+    assert fetch(app) == (200, "first/in-first;second/in-second;first/late")
+
+
+def test_next_called_from_two_threads_gives_each_thread_its_own_values():
+    """A hook running next in two threads at once with different values: each thread's endpoint sees its own,
+    although the threads interleave inside the chain."""
+    import threading
+
+    barrier = threading.Barrier(2, timeout=5)
+
+    class FanOut(Middleware):
+        provides = ("which",)
+
+        def request(self, next):
+            results = {}
+
+            def run(which):
+                results[which] = next(which=which).get_data(as_text=True)
+
+            threads = [threading.Thread(target=run, args=(w,)) for w in ("x", "y")]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            return Response(f"{results['x']},{results['y']}")
+
+    class Middle(Middleware):
+        provides = ("echo",)
+
+        def request(self, next, which):
+            barrier.wait()  # both threads are inside the chain before either goes on
+            return next(echo=which)
+
+    def endpoint(which, echo):
+        return f"{which}{echo}"
+
+    app = Application([("/", endpoint, render_basic)], middlewares=[FanOut(), Middle()])
+    assert fetch(app) == (200, "xx,yy")
