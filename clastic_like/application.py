@@ -15,7 +15,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequenc
 from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
 from werkzeug.test import Client
 
-from ._wrappers import PLAIN_HEADERS, Request, Response, make_response
+from ._wrappers import Request, Response, ResponseHeaders, make_response
 from .errors import (
     ContextualErrorHandler,
     ErrorHandler,
@@ -514,26 +514,35 @@ class Application:
             if start_response is None:
                 return response
             body = None
-            if kind is Response and response._status_code == 200 and direct \
-                    and not response.direct_passthrough and not response._on_close:
+            if kind is Response and direct and response._status_code == 200 and not response._on_close:
                 # A 200 as make_response builds it (Content-Type,
                 # Content-Length, one bytes chunk), maybe with headers added
                 # after it by middleware: Werkzeug's Response.__call__ sends
-                # it as it is, unless an added header is one it rewrites
-                # (Location).  The usual Response of a route with middleware,
-                # checked here rather than in to_wsgi (one call less);
-                # property-tested in tests/test_dispatch_fastpaths.py.
+                # it as it is (direct_passthrough or not: a list of bytes is
+                # sent as it is either way), unless an added header is one it
+                # rewrites (Location, Content-Location).  The usual Response
+                # of a route with middleware, checked here rather than in
+                # to_wsgi (one call less); property-tested in
+                # tests/test_dispatch_fastpaths.py.
                 header_obj = response.headers
-                headers = header_obj._list[:] if type(header_obj) in PLAIN_HEADERS else []
                 chunks = response.response
-                if type(chunks) is list and len(chunks) == 1 and type(chunks[0]) is bytes and len(headers) > 1 \
-                        and headers[0][0] == "Content-Type" and headers[1][0] == "Content-Length":
-                    for key, _ in headers[2:]:
-                        if key.lower() in REWRITTEN_HEADERS:
-                            break
-                    else:
-                        start_response(response._status, headers)
-                        body = chunks
+                if type(header_obj) is ResponseHeaders and type(chunks) is list and len(chunks) == 1 \
+                        and type(chunks[0]) is bytes:
+                    headers = header_obj._list[:]
+                    count = len(headers)
+                    if count > 1 and headers[1][0] == "Content-Length" and headers[0][0] == "Content-Type":
+                        # Both rewritten names end in "n", and only "N" lowers to
+                        # "n": a header whose name ends otherwise needs no lower().
+                        # (An index loop: no slice, no iterator.)
+                        at = 2
+                        while at < count:
+                            key = headers[at][0]
+                            if (not key or key[-1] in "nN") and key.lower() in REWRITTEN_HEADERS:
+                                break
+                            at += 1
+                        else:
+                            start_response(response._status, headers)
+                            body = chunks
             if body is None:
                 body = to_wsgi(response, environ, start_response)
         request = holder[2]

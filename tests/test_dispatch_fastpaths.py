@@ -1,6 +1,7 @@
 """Shortcuts in dispatch agree with the straightforward computations they replace."""
 from __future__ import annotations
 
+import sys
 from http import HTTPStatus
 
 import pytest
@@ -721,7 +722,8 @@ class _OwnHeaders(Headers):
         return iter([(key, value + "!") for key, value in self._list])
 
 
-_header_names = st.sampled_from(["X-A", "Location", "content-location", "Content-Length", "Content-Type", "Vary"])
+_header_names = st.sampled_from(["X-A", "Location", "content-location", "Content-Length", "Content-Type", "Vary",
+                                 "LOCATION", "Content-LocatioN", "X-Location", ""])
 _response_ops = st.lists(st.one_of(
     st.tuples(st.just("status"), st.sampled_from([200, 201, 204, 304, 404, 101])),
     st.tuples(st.just("set"), st.tuples(_header_names, st.sampled_from(["1", "/a b", "/é"]))),
@@ -748,6 +750,15 @@ def test_response_from_middleware_is_sent_as_werkzeug_sends_it(ops, context, ren
     reshape.closed.clear()
     # The same Response as a WSGI application: Werkzeug's way.
     assert (_outcome(lambda: _call(reshape.seen[0], "/", method)), len(reshape.closed)) == sent
+
+
+def test_only_n_and_N_lower_to_a_name_ending_in_n():
+    """The dispatcher lowers only header names ending in "n" or "N" to look for the two Werkzeug rewrites
+    (Location, Content-Location): on this Python no other character lowers to a string ending in "n"."""
+    from clastic_like._wsgi_response import REWRITTEN_HEADERS
+
+    assert all(name.endswith("n") for name in REWRITTEN_HEADERS)
+    assert [c for c in map(chr, range(sys.maxunicode + 1)) if c.lower().endswith("n")] == ["N", "n"]
 
 
 def _outcome(fn):
