@@ -544,9 +544,12 @@ class ResponseHeaders(Headers):
                 raise ValueError("Header values must not contain newline characters.")
             items = self._list
             ikey = key.lower()
-            # The usual case, a header not there yet, without a call.
+            size = len(ikey)
+            # The usual case, a header not there yet, without a call.  No
+            # character lowers to nothing, so a name longer than ``ikey``
+            # cannot lower to it: only the others are lowered.
             for old_key, _ in items:
-                if old_key.lower() == ikey:
+                if len(old_key) <= size and old_key.lower() == ikey:
                     _set_header(items, key, value)
                     return
             items.append((key, value))

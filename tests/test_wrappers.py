@@ -281,7 +281,8 @@ from werkzeug.datastructures import Headers as _WerkzeugHeaders  # noqa: E402
 
 from clastic_like._wrappers import ResponseHeaders  # noqa: E402
 
-_header_names = st.sampled_from(["X-A", "x-a", "X-B", "Content-Type", "content-type", "X-\u00e9"])
+_header_names = st.sampled_from(["X-A", "x-a", "X-B", "Content-Type", "content-type", "X-\u00e9",
+                                 "X-\u0130", "x-i\u0307", "X-\u03a3", "x-\u03c3"])  # (U+0130 lowers to two characters)
 _header_values = st.one_of(st.text(alphabet="ab \r\n\t\x00\u00e9", max_size=4), st.integers(), st.none(),
                            st.builds(type("Sub", (str,), {}), st.text(alphabet="ab", max_size=2)))
 
