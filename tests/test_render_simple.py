@@ -417,6 +417,24 @@ def test_changed_encoder_settings_apply_to_the_next_encode():
     assert encoder.encode([object()]) == '["custom"]'
 
 
+def test_indent_set_after_an_encode_switches_the_way_of_encoding():
+    """Setting indent on a one-line encoder gives indented output (the standard way), and None gives one line again."""
+    encoder = ClasticJSONEncoder(indent=None)
+    assert encoder.encode({"a": [1]}) == '{"a": [1]}'
+    encoder.indent = 2
+    assert encoder.encode({"a": [1]}) == json.JSONEncoder(indent=2, sort_keys=True).encode({"a": [1]})
+    encoder.indent = None
+    assert encoder.encode({"a": [1]}) == '{"a": [1]}'
+
+
+@pytest.mark.parametrize("value", ["plain", "é\n\u2028", ""])
+def test_top_level_string_encodes_like_the_standard_encode(value):
+    """A string on its own (no container) encodes as JSONEncoder.encode encodes it, ASCII or not."""
+    for ensure_ascii in (True, False):
+        encoder = ClasticJSONEncoder(indent=None, ensure_ascii=ensure_ascii)
+        assert encoder.encode(value) == json.JSONEncoder(ensure_ascii=ensure_ascii).encode(value)
+
+
 def test_default_that_encodes_with_the_same_encoder_nests():
     """A default() that calls the same encoder on a list being encoded gets its own C encoder: no false circular error."""
     inner = [1]

@@ -72,41 +72,45 @@ class ClasticJSONEncoder(json.JSONEncoder):
         ``iterencode``, which makes the C encoder and runs it; doing that
         here saves two Python calls per response, and the C encoder is kept
         for the next call (see ``_c_encoders``).  Same arguments, same output,
-        same errors (property-tested against ``JSONEncoder.encode``); a
-        subclass with its own ``iterencode``, indented output and top-level
-        strings take the standard way.
+        same errors (property-tested against ``JSONEncoder.encode``);
+        indented output and a subclass with its own ``iterencode`` take the
+        standard way.
         """
-        if self.indent is not None or not _DIRECT_C_ENCODER or type(o) is str \
-                or type(self).iterencode is not _BASE_ITERENCODE:
-            return super().encode(o)
         pool = self._c_encoders
+        if pool is None:
+            return super().encode(o)
         try:
-            encoder, markers = pool.pop() if pool else self._new_c_encoder()
-        except IndexError:  # another thread took the last one since the test
-            encoder, markers = self._new_c_encoder()
-        # After an error its markers may still hold ids: then it is dropped.
+            encoder = pool.pop()
+        except IndexError:  # none free: the first call, or all in use (threads, nested calls)
+            encoder = self._new_c_encoder()
+        # After an error its circular-check marks may still hold ids: then it is dropped.
         chunks = encoder(o, 0)
-        pool.append((encoder, markers))
+        pool.append(encoder)
         return "".join(chunks)
 
-    def _new_c_encoder(self) -> tuple[Any, Optional[dict[int, Any]]]:
-        """A C encoder with this encoder's settings, and its circular-check dict."""
-        markers: Optional[dict[int, Any]] = {} if self.check_circular else None
+    def _new_c_encoder(self) -> Any:
+        """A C encoder with this encoder's settings (and its own circular-check dict)."""
         return _C_MAKE_ENCODER(
-            markers, self.default, _ENCODE_ASCII if self.ensure_ascii else _ENCODE_UNICODE, None,
-            self.key_separator, self.item_separator, self.sort_keys, self.skipkeys, self.allow_nan), markers
+            {} if self.check_circular else None, self.default, _ENCODE_ASCII if self.ensure_ascii else _ENCODE_UNICODE,
+            None, self.key_separator, self.item_separator, self.sort_keys, self.skipkeys, self.allow_nan)
 
     # C encoders made with this encoder's settings, each with its dict of
     # containers being encoded (for the circular check; empty again after a
-    # call that succeeded), free for the next encode.  Making one parses nine
+    # call that succeeded), free for the next encode; None when encode takes
+    # the standard way (indented output, a subclass with its own iterencode,
+    # a json module without its C encoder).  Making one parses nine
     # arguments, about a tenth of encoding a small object.  An encode takes
     # one out of the list while it runs, so threads and nested calls (a
     # ``default`` that encodes) never share one; setting any attribute
-    # empties the list, so the settings always apply.
-    _c_encoders: list[tuple[Any, Optional[dict[int, Any]]]]
+    # starts a new list (and decides the way again), so the settings always
+    # apply.  (Replacing ``iterencode`` on the class after the encoder was
+    # made is not seen until an attribute is set.)
+    _c_encoders: Optional[list[Any]]
 
     def _forget_c_encoders(self) -> None:
-        object.__setattr__(self, "_c_encoders", [])
+        direct = _DIRECT_C_ENCODER and getattr(self, "indent", None) is None \
+            and type(self).iterencode is _BASE_ITERENCODE
+        object.__setattr__(self, "_c_encoders", [] if direct else None)
 
     def __setattr__(self, name: str, value: Any) -> None:
         object.__setattr__(self, name, value)
