@@ -540,7 +540,8 @@ class ResponseHeaders(Headers):
 
     def __setitem__(self, key: Any, value: Any) -> None:
         if type(key) is str and type(value) is str:
-            if "\n" in value or "\r" in value:
+            # (CR and LF are not printable: one scan for the usual value.)
+            if not value.isprintable() and ("\n" in value or "\r" in value):
                 raise ValueError("Header values must not contain newline characters.")
             items = self._list
             ikey = key.lower()
