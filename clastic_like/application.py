@@ -447,6 +447,9 @@ class Application:
                             if holder[2] is None:
                                 return body
                             break  # sent (kind is tuple): the Request is released below
+                    elif chain is route._bare:  # (BoundRoute._bare)
+                        response = chain(params)
+                        kind = type(response)
                     else:
                         if route._lazy is None:
                             # A chain that only reads its scope gets the bindings themselves.

@@ -306,6 +306,10 @@ class BoundRoute:
         # dispatcher adds nothing to it.  (The bindings are also the error
         # handler's and request.path_params.)
         self._copy_scope = self._scope_extras or self.chain.writes_scope
+        # The chain, when it takes the URL bindings themselves and nothing
+        # else (no copy, no request-scoped resources, nothing added): the
+        # dispatcher then calls it without looking at the three flags above.
+        self._bare = self._execute if self._lazy is None and not self._copy_scope else None
 
         # -- render_error (C6) --------------------------------------------------
         if rebind_render_error and unbound.render_error is None:
