@@ -448,7 +448,7 @@ class Application:
                                 return body
                             break  # sent (kind is tuple): the Request is released below
                     elif chain is route._bare:  # (BoundRoute._bare)
-                        response = chain(params)
+                        response = chain(params)  # type: ignore[misc]  # (chain is not None)
                         kind = type(response)
                     else:
                         if route._lazy is None:
