@@ -3,6 +3,7 @@
     python3 bench/instructions.py                          # clastic_like and falcon, S1 S3 S5 S6
     python3 bench/instructions.py --frameworks clastic_like --cases S1,S2
     python3 bench/instructions.py --frameworks raw,clastic_like --cases S6 --gunicorn-input
+    python3 bench/instructions.py --frameworks clastic_like --module clastic_parts --cases S2,S4
 
 Timings on a shared 2-core virtual machine move by ±10 % between runs (more
 while other work runs); the number of CPU instructions a request executes
@@ -38,7 +39,7 @@ from driver import make_environ, run_batch
 from cases import BY_KEY
 from apps import import_app_module
 case = BY_KEY[{case!r}]
-app = import_app_module({framework!r}).build(case.scenario, case.n_routes)
+app = import_app_module({module!r}).build(case.scenario, case.n_routes)
 run_batch(app, make_environ(case), case.body, 200 + {n})
 """
 
@@ -55,7 +56,7 @@ from driver import make_environ, run_batch
 from cases import BY_KEY
 from apps import import_app_module
 case = BY_KEY[{case!r}]
-app = import_app_module({framework!r}).build(case.scenario, case.n_routes)
+app = import_app_module({module!r}).build(case.scenario, case.n_routes)
 template = make_environ(case)
 template["wsgi.input_terminated"] = True
 run_batch(app, template, case.body or b"", 200 + {n},
@@ -63,9 +64,11 @@ run_batch(app, template, case.body or b"", 200 + {n},
 """
 
 
-def instructions(framework, case, n, gunicorn_input=False):
+def instructions(framework, case, n, gunicorn_input=False, module=None):
+    """Instructions of ``n`` requests (plus start-up), in the framework's virtualenv; ``module``: another
+    app module of apps/ to build the app with (default: the framework's)."""
     python = os.path.join(HERE, ".venvs", framework, "bin", "python")
-    code = (GUNICORN_LOOP if gunicorn_input else LOOP).format(here=HERE, case=case, framework=framework, n=n)
+    code = (GUNICORN_LOOP if gunicorn_input else LOOP).format(here=HERE, case=case, module=module or framework, n=n)
     proc = subprocess.run(
         ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", python, "-c", code],
         capture_output=True, text=True, env={**os.environ, "PYTHONHASHSEED": "0"}, check=True)
@@ -83,14 +86,16 @@ def main():
     parser.add_argument("--n2", type=int, default=4000)
     parser.add_argument("--gunicorn-input", action="store_true",
                         help="give the apps gunicorn's request body object and wsgi.input_terminated")
+    parser.add_argument("--module", help="build the apps with this module of apps/ (e.g. clastic_parts), run in"
+                                         " each framework's virtualenv")
     args = parser.parse_args()
     frameworks = args.frameworks.split(",")
     cases = args.cases.split(",")
     counts = {}
     for framework in frameworks:
         for case in cases:
-            low = instructions(framework, case, args.n1, args.gunicorn_input)
-            high = instructions(framework, case, args.n2, args.gunicorn_input)
+            low = instructions(framework, case, args.n1, args.gunicorn_input, args.module)
+            high = instructions(framework, case, args.n2, args.gunicorn_input, args.module)
             counts[framework, case] = (high - low) // (args.n2 - args.n1)
             print(f"{framework} {case}: {counts[framework, case]} instructions/request", file=sys.stderr)
     print("| scenario | " + " | ".join(frameworks) + " |")
