@@ -7,10 +7,10 @@ Middleware classes whose ``provides`` the endpoint asks for.
 from apps import TENANT
 
 
-def build(pkg, scenario, n_routes=100):
-    """``pkg`` is the imported ``clastic`` or ``clastic_like`` package."""
-    Application, Middleware, POST = pkg.Application, pkg.Middleware, pkg.POST
-    render_basic, render_json = pkg.render_basic, pkg.render_json
+def middleware_classes(pkg):
+    """S4's three middleware, as ``pkg``'s Middleware classes: a counter, one
+    setting a response header, and one providing ``tenant``."""
+    Middleware = pkg.Middleware
 
     class CounterMiddleware(Middleware):
         def __init__(self):
@@ -32,8 +32,16 @@ def build(pkg, scenario, n_routes=100):
         def request(self, next):
             return next(tenant=TENANT)
 
+    return CounterMiddleware, HeaderMiddleware, TenantMiddleware
+
+
+def build(pkg, scenario, n_routes=100):
+    """``pkg`` is the imported ``clastic`` or ``clastic_like`` package."""
+    Application, POST = pkg.Application, pkg.POST
+    render_basic, render_json = pkg.render_basic, pkg.render_json
+
     def three_middlewares():
-        return [CounterMiddleware(), HeaderMiddleware(), TenantMiddleware()]
+        return [cls() for cls in middleware_classes(pkg)]
 
     def hello():
         return "Hello, world!"

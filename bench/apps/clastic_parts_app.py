@@ -5,7 +5,7 @@ Not a framework of the comparison: a measuring aid for ``instructions.py
 exactly what clastic_like's S2 and S4 answer, with the same per-request
 objects clastic_like makes: ``render_json``'s request-free shortcut (its
 kept C encoder), ``make_response``'s Response with ``ResponseHeaders``, and
-for S4 the three Clastic middleware classes of _clastic_family, called
+for S4 the three middleware classes of _clastic_family, called
 through ``next`` functions bound with ``MethodType`` as clastic_like's
 generated chains bind them.  What it leaves out is the rest of the
 framework's work per request: routing through the route index, the
@@ -15,36 +15,14 @@ those cost (bench/README.md, "Where S4's cost is").
 """
 from types import MethodType
 
-from clastic_like import Middleware, render_json
+import clastic_like
+from clastic_like import render_json
 from clastic_like._wrappers import make_response
 
-from apps import TENANT
+from apps._clastic_family import middleware_classes
 from apps.raw_app import _not_found, _user_id
 
 _quick = render_json.body_without_request
-
-
-class CounterMiddleware(Middleware):
-    def __init__(self):
-        self.count = 0
-
-    def request(self, next):
-        self.count += 1
-        return next()
-
-
-class HeaderMiddleware(Middleware):
-    def request(self, next):
-        response = next()
-        response.headers["X-Bench"] = "1"
-        return response
-
-
-class TenantMiddleware(Middleware):
-    provides = ("tenant",)
-
-    def request(self, next):
-        return next(tenant=TENANT)
 
 
 def _send(response, start_response):
@@ -64,7 +42,7 @@ def build(scenario, n_routes=100):
         return user
     if scenario != "middleware":
         raise ValueError(f"clastic_parts has S2 (user) and S4 (middleware) only, not {scenario!r}")
-    hooks = (CounterMiddleware().request, HeaderMiddleware().request, TenantMiddleware().request)
+    hooks = tuple(cls().request for cls in middleware_classes(clastic_like))
 
     def next0(user_id):
         return hooks[1](MethodType(next1, user_id))
