@@ -966,7 +966,7 @@ def test_serving_requests_never_calls_inspect(monkeypatch):
     assert results[4] == (200, "again/anon")
 
 
-# -- request hooks compiled into bound next functions (_chain._hooks_as_methods) ---------------
+# -- request hooks compiled into bound next functions (_chain._hooks_with_bound_next) ----------
 
 @pytest.mark.parametrize("render", [render_basic, None])
 def test_provides_named_like_builtins_do_not_break_the_chain(render):

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import inspect
 import keyword
-from types import MethodType
 from dataclasses import dataclass, field
+from types import MethodType
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
 from .._wrappers import make_response
@@ -251,11 +251,11 @@ def _endpoint_and_render_body(
     itself is refused, so a tuple always means that answer.  The wire form
     reads ``request`` (endpoint and render alike) as ``wire_request(_cl_env,
     _cl_holder, _cl_s)``, made when first read.  ``provided`` maps the names
-    middleware provide to the variables holding them (see _nest_hooks).
+    middleware provide to the expressions reading them (see _hooks_with_bound_next).
 
     Builtins are read through ``_cl_`` aliases: these statements may be nested
     in functions whose parameters are middleware provides, which may be
-    named like one (see _nest_hooks).
+    named like one (see _hooks_with_bound_next).
     """
     namespace.update({"_cl_ep": _direct(endpoint), "_cl_render": _direct(render), "_cl_resp": response_type,
                       "_cl_isinstance": isinstance})
@@ -297,8 +297,7 @@ def _endpoint_and_render_body(
     return lines
 
 
-def _nest_hooks(hooks: Sequence[tuple[Any, ...]], body: list[str], namespace: dict[str, Any],
-                params: str = "_cl_s") -> list[str]:
+def _nest_hooks(hooks: Sequence[tuple[Any, ...]], body: list[str], namespace: dict[str, Any]) -> list[str]:
     """One function for middleware hooks around ``body``: each hook's ``next``
     is defined inside the previous one's, running the rest in its own frame.
 
@@ -306,7 +305,7 @@ def _nest_hooks(hooks: Sequence[tuple[Any, ...]], body: list[str], namespace: di
     call per hook: ``next`` continues directly instead of calling the next
     step.  The provides are the parameters of each ``next``, written into
     the scope for the steps that read them from it.  Returns the lines of
-    ``_cl_step``, whose parameters are ``params``.
+    ``_cl_step(_cl_s)``.
     """
     lines = body
     for level in reversed(range(len(hooks))):
@@ -316,10 +315,10 @@ def _nest_hooks(hooks: Sequence[tuple[Any, ...]], body: list[str], namespace: di
         stores = [f"_cl_s[{name!r}] = {name}" for name in provides]
         lines = ([f"def next({', '.join(provides)}):"] + ["    " + line for line in stores + lines]
                  + [f"return _cl_h{level}({', '.join(['next'] + kwargs)})"])
-    return [f"def _cl_step({params}):"] + ["    " + line for line in lines]
+    return ["def _cl_step(_cl_s):"] + ["    " + line for line in lines]
 
 
-def _hooks_as_methods(hooks: Sequence[tuple[Any, ...]], body: list[str], namespace: dict[str, Any]) -> list[str]:
+def _hooks_with_bound_next(hooks: Sequence[tuple[Any, ...]], body: list[str], namespace: dict[str, Any]) -> list[str]:
     """Request ``hooks`` around ``body``, which reads the provides as variables
     (see :func:`_provides_read_at`): the lines of ``_cl_step(_cl_s)``.
 
@@ -339,8 +338,7 @@ def _hooks_as_methods(hooks: Sequence[tuple[Any, ...]], body: list[str], namespa
     lines = []
     for level, (info, _, provides, _) in enumerate(hooks):
         namespace[f"_cl_h{level}"] = _direct(info.func)
-        read = {name: f"_cl_bound[{i + 1}]" for i, name in enumerate(kept)}
-        read.update({name: name for name in provides})
+        read = _provides_read_at(hooks[:level + 1])
         scope = "_cl_bound[0]" if kept else "_cl_bound"
         if level < last:
             _, sources, _, avail = hooks[level + 1]
@@ -361,7 +359,7 @@ def _hooks_as_methods(hooks: Sequence[tuple[Any, ...]], body: list[str], namespa
 
 
 def _provides_read_at(hooks: Sequence[tuple[Any, ...]]) -> dict[str, str]:
-    """How the body inside the last hook's ``next`` (see _hooks_as_methods)
+    """How code inside the last hook's ``next`` (see _hooks_with_bound_next)
     reads each provide: the last hook's are its parameters, the earlier
     ones are in the bound tuple, after the scope."""
     kept = [name for _, _, provides, _ in hooks[:-1] for name in provides]
@@ -482,9 +480,9 @@ def compile_chain(
             body = _endpoint_and_render_body(endpoint, ep_sources, ep_avail, render, r_sources, render_avail,
                                              response_type, namespace, provided, maker, wire, wire_request)
             if req_hooks:
-                return _exec(_hooks_as_methods(req_hooks, body, namespace), namespace, label, cache)
+                return _exec(_hooks_with_bound_next(req_hooks, body, namespace), namespace, label, cache)
             params = "_cl_s, _cl_env, _cl_holder" if wire else "_cl_s"
-            return _exec(_nest_hooks((), body, namespace, params), namespace, label, cache)
+            return _exec([f"def _cl_step({params}):"] + ["    " + line for line in body], namespace, label, cache)
 
         wired = (not req_hooks and body_without_request(render) is not None and "_dispatch_state" not in used
                  and (wire_request is not None or "request" not in used))
