@@ -372,13 +372,15 @@ class Application:
         request = holder[2]
         if request is not None:
             path, method = request.path, request.method
+            head = path[1:]  # (Werkzeug's path starts with exactly one "/")
         else:
             # Exactly what Werkzeug's Request computes, without building one
             # (the latin-1/UTF-8 round trip is the identity for ASCII).
             raw_path = environ.get("PATH_INFO") or ""
             if not raw_path.isascii():
                 raw_path = raw_path.encode("latin1").decode(errors="replace")
-            path = "/" + raw_path.lstrip("/")
+            head = raw_path.lstrip("/")
+            path = "/" + head
             method = environ.get("REQUEST_METHOD", "GET").upper()
         params: dict[str, Any]  # the bindings of the route being tried
         # Whether a route's wire chain may be used: it returns a plain 200 as
@@ -386,12 +388,11 @@ class Application:
         # needs a server to send it to and a body to send (not HEAD).
         direct = start_response is not None and method != "HEAD"
         # The route index (routing/_index.py), inlined: the routes that may
-        # match the path's first segment, in order.
-        head = path[1:]
-        cut = head.find("/")
+        # match the path's first segment, in order.  (partition, not find:
+        # str.find parses its arguments as a tuple, and costs more.)
         index = self._index
         try:
-            for route in index._groups.get(head if cut < 0 else head[:cut], index._default):
+            for route in index._groups.get(head.partition("/")[0], index._default):
                 matched = route.compiled.match(path)
                 if matched is None:
                     continue

@@ -1122,6 +1122,10 @@ def _pattern_and_path(draw):
 @example(("/r/<a:int>", "/r/\u0663"), False)  # a non-ASCII digit: int() takes it, the pattern does not
 @example(("/p/q/<s>", "/p/q/a/b"), True)  # a slash in what follows the prefix
 @example(("/r/<a:int>", "/r/ 7"), False)  # the pattern's spaces, left to the regex
+@example(("/<n:int>", "12"), True)  # no slash at all: the prefix "/" is not there
+@example(("/<s>", "ab"), True)
+@example(("/p/q/<s>", "/p/q/"), True)  # an empty last segment
+@example(("/p/q/<s>", "/x/p/q/a"), True)  # the stem, but not at the start
 def test_chosen_matcher_equals_general_match(pattern_and_path, strict):
     """For random patterns, paths and slash modes, the matcher picked at construction returns what general_match does."""
     pattern, path = pattern_and_path
@@ -1136,8 +1140,8 @@ def test_chosen_matcher_equals_general_match(pattern_and_path, strict):
 @pytest.mark.parametrize("pattern, kind", [
     ("/a/b", "match_literal"), ("/n/<n:int>/<m:int>", "match_singles"),
     ("/s/<rest*>", "general_match"), ("/c/<c:hexa>", "general_match"), ("/<rest*>", "match_rest"),
-    ("/<rest+str>", "match_rest"), ("/<ints*int>", "general_match"), ("/r/<a:int>", "match_prefix_one"),
-    ("/p/q/<s>", "match_prefix_one"), ("/f/<x:float>", "match_one"), ("/p/<n:int>/", "match_one"),
+    ("/<rest+str>", "match_rest"), ("/<ints*int>", "general_match"), ("/r/<a:int>", "match_prefix_digits"),
+    ("/p/q/<s>", "match_prefix_segment"), ("/<s>", "match_prefix_segment"), ("/f/<x:float>", "match_one"), ("/p/<n:int>/", "match_one"),
 ])
 def test_matcher_shortcut_is_chosen_by_shape(pattern, kind):
     """Literal and single-segment patterns get their shortcut; the others the general matcher."""

@@ -34,9 +34,7 @@ def first_literal(parsed: ParsedPattern) -> Optional[str]:
 
 def first_segment(path: str) -> str:
     """The first segment of a request path (``/a/b`` -> ``a``; ``/`` -> ``''``)."""
-    stripped = path.lstrip("/")
-    cut = stripped.find("/")
-    return stripped if cut < 0 else stripped[:cut]
+    return path.lstrip("/").partition("/")[0]
 
 
 class RouteIndex(Generic[R]):

@@ -253,21 +253,35 @@ def _pick_matcher(compiled: CompiledPattern) -> Callable[[str], Optional[dict[st
         if compiled.prefix_one is None:
             return match_one
         prefix, kind = compiled.prefix_one
-        cut = len(prefix)
-        digits = kind == "digits"
+        # The path is the prefix and a last segment exactly when it has a "/"
+        # and what comes before its last one is the prefix without its final
+        # "/".  (One
+        # rpartition: str.startswith parses its arguments as a tuple, and
+        # costs more than the split.)
+        stem = prefix[:-1]
 
-        def match_prefix_one(path: str) -> Optional[dict[str, Any]]:
-            if path.startswith(prefix):
-                text = path[cut:]
-                # ASCII digits match "[+-]? *[0-9]+"; a non-empty text
-                # without "/" matches "[^/]+".
-                if (text.isdigit() and text.isascii()) if digits else (text and "/" not in text):
+        if kind == "digits":
+            def match_prefix_digits(path: str) -> Optional[dict[str, Any]]:
+                before, slash, text = path.rpartition("/")
+                # ASCII digits match "[+-]? *[0-9]+".
+                if before == stem and slash and text.isdigit() and text.isascii():
                     try:
                         return {name: convert(text)}
                     except _NO_MATCH:  # e.g. more digits than int() converts
                         return None
-            return match_one(path)  # not canonical, or not obviously the converter's: the regex decides
-        return match_prefix_one
+                return match_one(path)  # not canonical, or not obviously an int: the regex decides
+            return match_prefix_digits
+
+        def match_prefix_segment(path: str) -> Optional[dict[str, Any]]:
+            before, slash, text = path.rpartition("/")
+            # A non-empty text without "/" matches "[^/]+".
+            if before == stem and slash and text:
+                try:
+                    return {name: convert(text)}
+                except _NO_MATCH:
+                    return None
+            return match_one(path)  # not canonical: the regex decides
+        return match_prefix_segment
     if singles is not None:
         def match_singles(path: str) -> Optional[dict[str, Any]]:
             m = regex_match(path)
