@@ -7,6 +7,7 @@ the route being served).  :class:`Response` is Werkzeug's response.
 """
 from __future__ import annotations
 
+import functools
 import uuid
 from typing import IO, Any, Callable, Generic, TypeVar, overload
 
@@ -468,7 +469,7 @@ def _probe_fast_response() -> bool:
         fast = _fast_response(b"probe", "text/plain; charset=utf-8")
         return (
             vars(slow).keys() == vars(fast).keys()
-            and vars(slow.headers).keys() == vars(fast.headers).keys()
+            and vars(slow.headers).keys() == vars(fast.headers).keys() - {"_plain"}
             and slow.headers.to_wsgi_list() == fast.headers.to_wsgi_list()
             and all(getattr(slow, k) == getattr(fast, k) for k in vars(slow) if k != "headers")
         )
@@ -480,6 +481,7 @@ def _fill(resp: Response, body: bytes, content_type: str, status: str, status_co
     headers = _new_headers(ResponseHeaders)
     # Already-validated str pairs: skip Headers' per-item checks.
     headers._list = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+    headers._plain = True
     resp.headers = headers
     resp._status = status
     resp._status_code = status_code
@@ -492,6 +494,7 @@ def _fast_response(body: bytes, content_type: str) -> Response:
     resp = _new_response(Response)
     headers = _new_headers(ResponseHeaders)
     headers._list = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
+    headers._plain = True
     resp.headers = headers
     resp._status = "200 OK"
     resp._status_code = 200
@@ -528,15 +531,32 @@ def _set_header(items: list[tuple[str, str]], key: str, value: str) -> None:
     items.append((key, value))
 
 
+#: The header names Werkzeug rewrites when it sends a Response (IRI to URI).
+REWRITTEN_HEADERS = ("location", "content-location")
+
+
 class ResponseHeaders(Headers):
     """The headers of the Responses renders and errors make: Werkzeug's
     ``Headers``, with ``headers[key] = value`` for a ``str`` key and value
-    done in one call (middleware set response headers on most requests).
+    done in one call (middleware set response headers on most requests),
+    and a record of whether Werkzeug would send the list as it is.
 
-    The same check (no CR or LF in the value: ``ValueError``) and the same
-    result as ``Headers.__setitem__``, property-tested; any other key or
-    value type goes to it.
+    ``__setitem__`` makes the same check (no CR or LF in the value:
+    ``ValueError``) and the same change as ``Headers.__setitem__``,
+    property-tested; any other key or value type goes to it.
+
+    ``_plain`` is True while the list is known to hold a Content-Length and
+    no header Werkzeug rewrites when it sends a Response (REWRITTEN_HEADERS,
+    in any case): then, for a 200 with a list of bytes, Werkzeug sends the
+    list unchanged, and the dispatcher sends it without reading the names
+    (Application.__call__).  The Responses ``make_response`` and
+    ``init_response`` build start True; ``headers[name] = value`` and
+    ``add`` keep it unless the name is one of those; every other change
+    sets it False, as does making a ResponseHeaders any other way.  (Only
+    editing the private ``_list`` directly goes unseen.)
     """
+
+    _plain = False
 
     def __setitem__(self, key: Any, value: Any) -> None:
         if type(key) is str and type(value) is str:
@@ -545,6 +565,8 @@ class ResponseHeaders(Headers):
                 raise ValueError("Header values must not contain newline characters.")
             items = self._list
             ikey = key.lower()
+            if ikey in REWRITTEN_HEADERS:
+                self._plain = False
             size = len(ikey)
             # The usual case, a header not there yet, without a call.  No
             # character lowers to nothing, so a name longer than ``ikey``
@@ -555,7 +577,32 @@ class ResponseHeaders(Headers):
                     return
             items.append((key, value))
         else:
+            self._plain = False
             Headers.__setitem__(self, key, value)
+
+    def add(self, key: Any, value: Any, **kw: Any) -> None:
+        """``Headers.add`` (Set-Cookie's way), keeping ``_plain`` for names
+        Werkzeug does not rewrite."""
+        Headers.add(self, key, value, **kw)
+        if type(key) is not str or key.lower() in REWRITTEN_HEADERS:
+            self._plain = False
+
+
+def _unplain(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method``, first recording that the headers may no longer be plain."""
+    @functools.wraps(method)
+    def changing(self: ResponseHeaders, *args: Any, **kwargs: Any) -> Any:
+        self._plain = False
+        return method(self, *args, **kwargs)
+    return changing
+
+
+# Every other method of Headers that changes the list (before it runs, so a
+# change that fails half-way counts too).
+for _name in ("__delitem__", "remove", "pop", "popitem", "clear", "add_header", "set", "setlist",
+              "setdefault", "setlistdefault", "extend", "update", "__ior__"):
+    setattr(ResponseHeaders, _name, _unplain(getattr(Headers, _name)))
+del _name
 
 
 # Header classes whose items are exactly their ``_list`` (no __iter__ of their own).

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable
 
 from werkzeug.wrappers import Response
 
-from ._wrappers import PLAIN_HEADERS
+from ._wrappers import PLAIN_HEADERS, REWRITTEN_HEADERS
 
 __all__ = ["to_wsgi", "REWRITTEN_HEADERS"]
 
@@ -28,8 +28,6 @@ _CALL = Response.__call__
 _GET_WSGI_RESPONSE = Response.get_wsgi_response
 _GET_WSGI_HEADERS = Response.get_wsgi_headers
 _GET_APP_ITER = Response.get_app_iter
-#: The header names Werkzeug rewrites when it sends a Response (IRI to URI).
-REWRITTEN_HEADERS = ("location", "content-location")
 
 
 def _is_plain(cls: Any) -> bool:

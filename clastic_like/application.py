@@ -28,7 +28,7 @@ from ._errors._werkzeug import from_werkzeug
 from ._injection._cache import BindCache
 from .middleware.core import check_middlewares
 from .resources import LazyScope, RequestResources
-from ._wsgi_response import REWRITTEN_HEADERS, to_wsgi
+from ._wsgi_response import to_wsgi
 from .routing._converters import make_converters
 from .routing._index import RouteIndex, first_literal
 from .routing._pattern import S_REDIRECT, S_STRICT
@@ -519,34 +519,20 @@ class Application:
                 return response
             body = None
             if kind is Response and direct and response._status_code == 200 and not response._on_close:
-                # A 200 as make_response builds it (Content-Type,
-                # Content-Length, one bytes chunk), maybe with headers added
-                # after it by middleware: Werkzeug's Response.__call__ sends
-                # it as it is (direct_passthrough or not: a list of bytes is
-                # sent as it is either way), unless an added header is one it
-                # rewrites (Location, Content-Location).  The usual Response
-                # of a route with middleware, checked here rather than in
-                # to_wsgi (one call less); property-tested in
-                # tests/test_dispatch_fastpaths.py.
+                # A 200 as make_response builds it, maybe with headers
+                # added after it by middleware: Werkzeug's Response.__call__
+                # sends its status, header list and list of bytes as they
+                # are (direct_passthrough or not) while the headers are
+                # plain (ResponseHeaders._plain: a Content-Length, nothing
+                # it rewrites).  The usual Response of a route with
+                # middleware, checked here rather than in to_wsgi (one call
+                # less); property-tested in tests/test_dispatch_fastpaths.py.
                 header_obj = response.headers
                 chunks = response.response
-                if type(header_obj) is ResponseHeaders and type(chunks) is list and len(chunks) == 1 \
-                        and type(chunks[0]) is bytes:
-                    headers = header_obj._list[:]
-                    count = len(headers)
-                    if count > 1 and headers[1][0] == "Content-Length" and headers[0][0] == "Content-Type":
-                        # Both rewritten names end in "n", and only "N" lowers to
-                        # "n": a header whose name ends otherwise needs no lower().
-                        # (An index loop: no slice, no iterator.)
-                        at = 2
-                        while at < count:
-                            key = headers[at][0]
-                            if (not key or key[-1] in "nN") and key.lower() in REWRITTEN_HEADERS:
-                                break
-                            at += 1
-                        else:
-                            start_response(response._status, headers)
-                            body = chunks
+                if type(header_obj) is ResponseHeaders and header_obj._plain and type(chunks) is list \
+                        and len(chunks) == 1 and type(chunks[0]) is bytes:
+                    start_response(response._status, header_obj._list.copy())
+                    body = chunks
             if body is None:
                 body = to_wsgi(response, environ, start_response)
         request = holder[2]
