@@ -580,7 +580,7 @@ class ResponseHeaders(Headers):
             self._plain = False
             Headers.__setitem__(self, key, value)
 
-    def add(self, key: Any, value: Any, **kw: Any) -> None:
+    def add(self, key: Any, value: Any, /, **kw: Any) -> None:
         """``Headers.add`` (Set-Cookie's way), keeping ``_plain`` for names
         Werkzeug does not rewrite."""
         Headers.add(self, key, value, **kw)
