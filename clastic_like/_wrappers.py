@@ -469,7 +469,7 @@ def _probe_fast_response() -> bool:
         fast = _fast_response(b"probe", "text/plain; charset=utf-8")
         return (
             vars(slow).keys() == vars(fast).keys()
-            and vars(slow.headers).keys() == vars(fast.headers).keys() - {"_plain"}
+            and vars(slow.headers).keys() == vars(fast.headers).keys()
             and slow.headers.to_wsgi_list() == fast.headers.to_wsgi_list()
             and all(getattr(slow, k) == getattr(fast, k) for k in vars(slow) if k != "headers")
         )
@@ -481,7 +481,6 @@ def _fill(resp: Response, body: bytes, content_type: str, status: str, status_co
     headers = _new_headers(ResponseHeaders)
     # Already-validated str pairs: skip Headers' per-item checks.
     headers._list = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
-    headers._plain = True
     resp.headers = headers
     resp._status = status
     resp._status_code = status_code
@@ -494,7 +493,6 @@ def _fast_response(body: bytes, content_type: str) -> Response:
     resp = _new_response(Response)
     headers = _new_headers(ResponseHeaders)
     headers._list = [("Content-Type", content_type), ("Content-Length", str(len(body)))]
-    headers._plain = True
     resp.headers = headers
     resp._status = "200 OK"
     resp._status_code = 200
@@ -552,11 +550,19 @@ class ResponseHeaders(Headers):
     (Application.__call__).  The Responses ``make_response`` and
     ``init_response`` build start True; ``headers[name] = value`` and
     ``add`` keep it unless the name is one of those; every other change
-    sets it False, as does making a ResponseHeaders any other way.  (Only
+    sets it False, as does making a ResponseHeaders any other way (through
+    ``__init__``).  (Only
     editing the private ``_list`` directly goes unseen.)
     """
 
-    _plain = False
+    # True for the two made here without __init__ (make_response's and
+    # init_response's, with Content-Type and Content-Length); __init__
+    # (ResponseHeaders(...), copy()) sets it False.
+    _plain = True
+
+    def __init__(self, defaults: Any = None) -> None:
+        self._plain = False
+        Headers.__init__(self, defaults)
 
     def __setitem__(self, key: Any, value: Any) -> None:
         if type(key) is str and type(value) is str:

@@ -367,9 +367,10 @@ class Application:
                 # _dispatch_wsgi, which comes back here with a holder.
                 return self._wsgi(environ, start_response)
             holder: list[Any] = [None, None, None, None]
+            request = None
         else:
             holder = _holder
-        request = holder[2]
+            request = holder[2]
         if request is not None:
             path, method = request.path, request.method
             head = path[1:]  # (Werkzeug's path starts with exactly one "/")
@@ -403,29 +404,37 @@ class Application:
                     self._state(holder, route).allowed_methods.update(methods)
                     continue
                 params = matched
-                chain: Any = route._wire  # (a wire chain takes three arguments, the others one)
-                if chain is None or not direct:
-                    if route is self._null_route and direct and holder[3] is None:
-                        # No route took the request and none declined it:
-                        # a plain 404, unless the error handler renders its own.
-                        assert start_response is not None  # (direct)
-                        answer = self._fast_not_found(environ, start_response)
-                        if answer is not None:
-                            return answer
-                    chain = route._execute
-                if route._canonical_slash and (path[-1] != "/" or "//" in path):
-                    # A branch route reached without its canonical trailing
-                    # slash (ends with one "/", no "//").
-                    if route.slash_mode == S_STRICT:
-                        self._state(holder, route).add_exception(self.error_handler.not_found_type(
-                            request=self._request(environ, holder, params), application=self,
-                            source_route=route))
-                        continue
-                    redirect_chain = route._redirect_chain
-                    assert redirect_chain is not None  # compiled for every redirect-mode branch route
-                    chain = redirect_chain
+                # The chain that takes the URL bindings as they are, when
+                # nothing else needs testing first (BoundRoute._fast): the
+                # usual route with middleware.
+                fast = route._fast
+                if fast is None:
+                    chain: Any = route._wire  # (a wire chain takes three arguments, the others one)
+                    if chain is None or not direct:
+                        if route is self._null_route and direct and holder[3] is None:
+                            # No route took the request and none declined it:
+                            # a plain 404, unless the error handler renders its own.
+                            assert start_response is not None  # (direct)
+                            answer = self._fast_not_found(environ, start_response)
+                            if answer is not None:
+                                return answer
+                        chain = route._execute
+                    if route._canonical_slash and (path[-1] != "/" or "//" in path):
+                        # A branch route reached without its canonical trailing
+                        # slash (ends with one "/", no "//").
+                        if route.slash_mode == S_STRICT:
+                            self._state(holder, route).add_exception(self.error_handler.not_found_type(
+                                request=self._request(environ, holder, params), application=self,
+                                source_route=route))
+                            continue
+                        redirect_chain = route._redirect_chain
+                        assert redirect_chain is not None  # compiled for every redirect-mode branch route
+                        chain = redirect_chain
                 try:
-                    if chain is route._wire:
+                    if fast is not None:
+                        response = fast(params)
+                        kind = type(response)
+                    elif chain is route._wire:
                         # It reads the URL bindings as they are and makes the
                         # Request, if it reads one, from environ and holder
                         # (CompiledChain.wire).
@@ -515,10 +524,9 @@ class Application:
             if holder[0] is not None:
                 response = self._close_resources(environ, holder, response, params)
                 kind = type(response)  # (maybe an error now)
-            if start_response is None:
-                return response
-            body = None
-            if kind is Response and direct and response._status_code == 200 and not response._on_close:
+            if kind is Response and direct and response._status_code == 200 and not response._on_close \
+                    and type(header_obj := response.headers) is ResponseHeaders and header_obj._plain \
+                    and type(chunks := response.response) is list and len(chunks) == 1 and type(chunks[0]) is bytes:
                 # A 200 as make_response builds it, maybe with headers
                 # added after it by middleware: Werkzeug's Response.__call__
                 # sends its status, header list and list of bytes as they
@@ -527,13 +535,13 @@ class Application:
                 # it rewrites).  The usual Response of a route with
                 # middleware, checked here rather than in to_wsgi (one call
                 # less); property-tested in tests/test_dispatch_fastpaths.py.
-                header_obj = response.headers
-                chunks = response.response
-                if type(header_obj) is ResponseHeaders and header_obj._plain and type(chunks) is list \
-                        and len(chunks) == 1 and type(chunks[0]) is bytes:
-                    start_response(response._status, header_obj._list.copy())
-                    body = chunks
-            if body is None:
+                start_response(response._status, header_obj._list.copy())  # type: ignore[misc]  # (direct)
+                if holder[2] is None:
+                    return chunks
+                body = chunks
+            elif start_response is None:
+                return response
+            else:
                 body = to_wsgi(response, environ, start_response)
         request = holder[2]
         if request is not None:

@@ -813,3 +813,33 @@ def test_route_reading_the_dispatch_state_has_no_wire_chain():
     app = Application([("/", lambda _dispatch_state: "s", render_basic)])
     assert app.routes[0].chain.wire is None
     assert _call(app, "/")[2] == b"s"
+
+
+# -- BoundRoute._fast: a chain called before any other test -----------------------------------------
+
+from clastic_like.routing import S_REDIRECT, S_REWRITE, S_STRICT  # noqa: E402
+
+
+@pytest.mark.parametrize("mode, status", [(S_STRICT, "404 NOT FOUND"), (S_REDIRECT, "301 MOVED PERMANENTLY"),
+                                          (S_REWRITE, "200 OK")])
+@pytest.mark.parametrize("path", ["/b", "/b//"])
+def test_branch_route_behind_middleware_checks_its_trailing_slash(mode, status, path):
+    """A branch route with middleware reached without its canonical slash is refused, redirected or rewritten
+    by its slash mode, exactly as the same route without middleware (which takes another path)."""
+    def build(middlewares):
+        return Application([("/b/", lambda: "b", JSONRender())], middlewares=middlewares, slash_mode=mode)
+
+    answer = _call(build([_PassThrough()]), path)
+    assert answer[0] == status
+    assert answer == _call(build([]), path)
+
+
+def test_fast_chain_is_the_bare_chain_of_a_route_without_wire_chain():
+    """A route with middleware and a canonical pattern is served by its bare chain directly; a route with a
+    wire chain, or a branch route that must check its slash, is not."""
+    app = Application([("/a", lambda: "a", JSONRender()), ("/b/", lambda: "b", JSONRender())],
+                      middlewares=[_PassThrough()], slash_mode=S_STRICT)
+    plain = Application([("/a", lambda: "a", JSONRender())])
+    assert app.routes[0]._fast is app.routes[0]._bare is not None
+    assert app.routes[1]._bare is not None and app.routes[1]._fast is None
+    assert plain.routes[0]._wire is not None and plain.routes[0]._fast is None

@@ -255,9 +255,8 @@ def _pick_matcher(compiled: CompiledPattern) -> Callable[[str], Optional[dict[st
         prefix, kind = compiled.prefix_one
         # The path is the prefix and a last segment exactly when it has a "/"
         # and what comes before its last one is the prefix without its final
-        # "/".  (One
-        # rpartition: str.startswith parses its arguments as a tuple, and
-        # costs more than the split.)
+        # "/".  (One rpartition: str.startswith parses its arguments as a
+        # tuple, and costs more than the split.)
         stem = prefix[:-1]
 
         if kind == "digits":

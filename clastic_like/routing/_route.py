@@ -310,6 +310,10 @@ class BoundRoute:
         # else (no copy, no request-scoped resources, nothing added): the
         # dispatcher then calls it without looking at the three flags above.
         self._bare = self._execute if self._lazy is None and not self._copy_scope else None
+        # The same, when the dispatcher may call it before any other test: no
+        # wire chain (cheaper still where it may be used) and no trailing
+        # slash to check.  (Never the null route's: it reads the request.)
+        self._fast = self._bare if self._wire is None and not self._canonical_slash else None
 
         # -- render_error (C6) --------------------------------------------------
         if rebind_render_error and unbound.render_error is None:
