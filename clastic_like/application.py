@@ -377,12 +377,16 @@ class Application:
         else:
             # Exactly what Werkzeug's Request computes, without building one
             # (the latin-1/UTF-8 round trip is the identity for ASCII).
-            raw_path = environ.get("PATH_INFO") or ""
+            try:  # (subscripts: a call of environ.get costs more)
+                raw_path = environ["PATH_INFO"] or ""
+                method = environ["REQUEST_METHOD"].upper()
+            except KeyError:  # PEP 3333 lets an empty PATH_INFO be left out
+                raw_path = environ.get("PATH_INFO") or ""
+                method = environ.get("REQUEST_METHOD", "GET").upper()
             if not raw_path.isascii():
                 raw_path = raw_path.encode("latin1").decode(errors="replace")
             head = raw_path.lstrip("/")
             path = "/" + head
-            method = environ.get("REQUEST_METHOD", "GET").upper()
         params: dict[str, Any]  # the bindings of the route being tried
         # Whether a route's wire chain may be used: it returns a plain 200 as
         # (body, content type), sent in the loop without a Response object, which

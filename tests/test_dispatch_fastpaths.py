@@ -843,3 +843,29 @@ def test_fast_chain_is_the_bare_chain_of_a_route_without_wire_chain():
     assert app.routes[0]._fast is app.routes[0]._bare is not None
     assert app.routes[1]._bare is not None and app.routes[1]._fast is None
     assert plain.routes[0]._wire is not None and plain.routes[0]._fast is None
+
+
+@pytest.mark.parametrize("present, expected", [
+    ({}, "GET /"),
+    ({"PATH_INFO": "/a"}, "GET /a"),
+    ({"PATH_INFO": ""}, "GET /"),
+    ({"REQUEST_METHOD": "post"}, "POST /"),
+    ({"PATH_INFO": "//a", "REQUEST_METHOD": "Post"}, "POST /a"),
+])
+def test_missing_path_or_method_is_read_as_werkzeug_reads_it(present, expected):
+    """An environ without PATH_INFO or REQUEST_METHOD (PEP 3333 lets an empty PATH_INFO be left out) is routed by
+    the path and method Werkzeug's Request gives it: "/" and GET."""
+    from clastic_like import GET, POST
+
+    def route(method, pattern):
+        return (GET if method == "GET" else POST)(pattern, lambda: f"{method} {pattern}", render_basic)
+
+    app = Application([route(method, pattern) for method in ("GET", "POST") for pattern in ("/", "/a")])
+    environ = EnvironBuilder().get_environ()
+    del environ["PATH_INFO"], environ["REQUEST_METHOD"]
+    environ.update(present)
+    werkzeug_request = WerkzeugRequest(dict(environ))
+    assert f"{werkzeug_request.method} {werkzeug_request.path}" == expected
+    started = []
+    body = b"".join(app(environ, lambda status, headers, exc_info=None: started.append(status)))
+    assert (started, body) == (["200 OK"], expected.encode())

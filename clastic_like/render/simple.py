@@ -206,7 +206,8 @@ class JSONRender:
         (the dispatcher then calls the render)."""
         if self.streaming:
             return None
-        return self.encoder.encode(context).encode("utf-8"), "application/json"
+        # (encode() is UTF-8 without an encoding name to parse per call.)
+        return self.encoder.encode(context).encode(), "application/json"
 
     def __call__(self, context: Any) -> Response:
         answer = self.body_without_request(context)
@@ -286,7 +287,7 @@ class BasicRender:
         middleware the answer goes to the server without a Response object.
         """
         if type(context) is str:  # the common case first
-            body = context.encode("utf-8")
+            body = context.encode()  # (UTF-8, without an encoding name to parse per call)
             if body[:1] not in _MAYBE_JSON and body.find(b"<html", 0, 168) == -1:
                 # Plain text, decided without calling _sniff_mimetype (the
                 # same two tests it starts with).
@@ -298,7 +299,7 @@ class BasicRender:
             body = bytes(context)
             return body, _SNIFFED_CONTENT_TYPES[_sniff_mimetype(body)]
         if not isinstance(context, Sized):
-            return str(context).encode("utf-8"), _TEXT_PLAIN
+            return str(context).encode(), _TEXT_PLAIN
         return None
 
     def __call__(self, context: Any, request: Any, _route: Any) -> Response:
