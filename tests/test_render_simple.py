@@ -66,6 +66,10 @@ def test_basic_render_sniffs_strings(context, mimetype):
     st.text(max_size=40),
     st.text(alphabet=' \t\n{}[]<>html"a', max_size=20),
     st.builds(lambda pad, tail: pad + '<html' + tail, st.text(alphabet='x', max_size=170), st.text(max_size=5)),
+    # Multi-byte characters before "<html" move it further in the bytes than in the str.
+    st.builds(lambda pad, tail: pad + '<html' + tail, st.text(alphabet='xé☃', max_size=170), st.text(max_size=5)),
+    st.builds(lambda first, rest: first + rest, st.sampled_from([' ', '\x0b', '\x0c', '\xa0', '\u2028', 'é', '']),
+              st.sampled_from(['{"a": 1}', '[1]', '{x', ' <html>'])),
 ))
 def test_basic_render_str_shortcut_sniffs_like_bytes(text):
     """For any string, render_basic's str shortcut picks the Content-Type the bytes path sniffs for its UTF-8 form."""

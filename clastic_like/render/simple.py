@@ -288,9 +288,13 @@ class BasicRender:
         """
         if type(context) is str:  # the common case first
             body = context.encode()  # (UTF-8, without an encoding name to parse per call)
-            if body[:1] not in _MAYBE_JSON and body.find(b"<html", 0, 168) == -1:
-                # Plain text, decided without calling _sniff_mimetype (the
-                # same two tests it starts with).
+            # Plain text, decided without calling _sniff_mimetype: its two
+            # tests, made on the str (cheaper than on the bytes).  Both look
+            # for ASCII, which UTF-8 encodes as itself and uses for nothing
+            # else: the first character may start JSON exactly when the
+            # first byte may, and a str without "<html" encodes to bytes
+            # without it (with it, _sniff_mimetype decides).
+            if (not context or context[0] not in _MAYBE_JSON_TEXT) and "<html" not in context:
                 return body, _TEXT_PLAIN
             return body, _SNIFFED_CONTENT_TYPES[_sniff_mimetype(body)]
         if isinstance(context, str):
@@ -332,6 +336,7 @@ class BasicRender:
 # First bytes after which a body may be JSON: a bracket, or whitespace
 # (``bytes.strip`` strips these six) before one.
 _MAYBE_JSON = frozenset([b"{", b"[", b" ", b"\t", b"\n", b"\r", b"\x0b", b"\x0c"])
+_MAYBE_JSON_TEXT = frozenset(first.decode("ascii") for first in _MAYBE_JSON)
 _SNIFFED_CONTENT_TYPES = {
     "application/json": "application/json",
     "text/html": "text/html; charset=utf-8",
