@@ -551,8 +551,7 @@ class ResponseHeaders(Headers):
     ``init_response`` build start True; ``headers[name] = value`` and
     ``add`` keep it unless the name is one of those; every other change
     sets it False, as does making a ResponseHeaders any other way (through
-    ``__init__``).  (Only
-    editing the private ``_list`` directly goes unseen.)
+    ``__init__``).  Only editing the private ``_list`` directly goes unseen.
     """
 
     # True for the two made here without __init__ (make_response's and
