@@ -185,8 +185,24 @@ def _form_outcome(request_cls, body, content_type, length, max_length, terminate
 )
 def test_urlencoded_fast_path_matches_werkzeug(body, content_type, length, max_length, terminated):
     """For random bodies, content types, lengths and limits, Request.form equals Werkzeug's (or fails the same way)."""
+    if terminated and length is not None and length.isdigit():
+        # A server that ends the input itself ends it with the body, no later
+        # than its Content-Length (sooner: the client went away); more is the
+        # one case where clastic_like differs (next test).
+        body = body[:int(length)]
     assert _form_outcome(Request, body, content_type, length, max_length, terminated) == \
         _form_outcome(WerkzeugRequest, body, content_type, length, max_length, terminated)
+
+
+@pytest.mark.parametrize("length, read", [("3", b"a=1"), ("0", b""), ("9", b"a=1&b=2")])
+def test_terminated_input_is_read_to_its_content_length(length, read):
+    """With wsgi.input_terminated and a plain Content-Length, the form reads that many bytes (to the end only if
+    fewer came): Werkzeug reads on to the end, which a server that terminates the input puts there anyway."""
+    request = Request(_form_environ(b"a=1&b=2", "application/x-www-form-urlencoded", length, True))
+    assert request.form.to_dict() == {k: v for k, v in (p.split("=") for p in read.decode().split("&") if p)}
+    assert request.environ["wsgi.input"].tell() == len(read)
+    assert WerkzeugRequest(_form_environ(b"a=1&b=2", "application/x-www-form-urlencoded", length,
+                                         True)).form.to_dict() == {"a": "1", "b": "2"}
 
 
 class _CountsLoads:
@@ -869,3 +885,26 @@ def test_missing_path_or_method_is_read_as_werkzeug_reads_it(present, expected):
     started = []
     body = b"".join(app(environ, lambda status, headers, exc_info=None: started.append(status)))
     assert (started, body) == (["200 OK"], expected.encode())
+
+
+class _Trickle:
+    """A terminated input whose sized reads return at most two bytes (as a socket may)."""
+
+    def __init__(self, data):
+        self.data, self.at = data, 0
+
+    def read(self, size=-1):
+        end = len(self.data) if size is None or size < 0 else self.at + min(size, 2)
+        chunk, self.at = self.data[self.at:end], min(end, len(self.data))
+        return chunk
+
+
+def test_terminated_input_that_comes_short_is_read_on_to_its_end():
+    """A terminated input that gives fewer bytes than Content-Length at first is read on to its end, as Werkzeug
+    reads it."""
+    def form(request_cls):
+        environ = _form_environ(b"", "application/x-www-form-urlencoded", "7", True)
+        environ["wsgi.input"] = _Trickle(b"a=1&b=2")
+        return request_cls(environ).form.to_dict()
+
+    assert form(Request) == form(WerkzeugRequest) == {"a": "1", "b": "2"}

@@ -265,11 +265,15 @@ def test_failing_body_read_is_parsed_like_werkzeug(terminated, error):
     assert outcomes[0] == outcomes[1]
 
 
-def test_terminated_input_is_read_directly_to_its_end():
-    """Behind a server that ends the body (gunicorn), the urlencoded form is parsed directly from wsgi.input,
-    whatever Content-Length says, and request.stream is that input, as with Werkzeug."""
-    environ = form_environ(b"a=1&b=2", length="3")
+@pytest.mark.parametrize("length, chunked", [("", False), ("x", False), ("3", True)])
+def test_terminated_input_without_plain_length_is_read_directly_to_its_end(length, chunked):
+    """Behind a server that ends the body (gunicorn), without a plain Content-Length (none, not a number, or
+    chunked) the urlencoded form is parsed directly from wsgi.input read to its end, and request.stream is
+    that input, as with Werkzeug."""
+    environ = form_environ(b"a=1&b=2", length=length)
     environ["wsgi.input_terminated"] = True
+    if chunked:
+        environ["HTTP_TRANSFER_ENCODING"] = "chunked"
     request = Request(environ)
     assert request.form.to_dict() == {"a": "1", "b": "2"} and request.stream is environ["wsgi.input"]
     assert type(request.form) is _wrappers.ParameterDict
