@@ -9,7 +9,7 @@ from __future__ import annotations
 from werkzeug.utils import redirect as redirect
 
 from ._wrappers import ParameterDict as ParameterDict
-from ._wrappers import ResponseHeaders as ResponseHeaders
+from ._response import ResponseHeaders as ResponseHeaders
 from ._wrappers import Request as Request
 from ._wrappers import Response as Response
 from .application import Application as Application

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable
 
 from werkzeug.wrappers import Response
 
-from ._wrappers import PLAIN_HEADERS, REWRITTEN_HEADERS
+from ._response import PLAIN_HEADERS, REWRITTEN_HEADERS
 
 __all__ = ["to_wsgi", "REWRITTEN_HEADERS"]
 

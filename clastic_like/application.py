@@ -15,7 +15,8 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Sequenc
 from werkzeug.exceptions import HTTPException as WerkzeugHTTPException
 from werkzeug.test import Client
 
-from ._wrappers import Request, Response, ResponseHeaders, make_response
+from ._response import ResponseHeaders, make_response
+from ._wrappers import Request, Response
 from .errors import (
     ContextualErrorHandler,
     ErrorHandler,

@@ -12,7 +12,7 @@ from werkzeug.wrappers import Request as WerkzeugRequest
 from werkzeug.wrappers import Response
 
 from clastic_like import Request
-from clastic_like._wrappers import make_response
+from clastic_like._response import make_response
 from clastic_like.routing._pattern import normalize_path
 
 paths = st.text(alphabet="/ab.%", max_size=12).map(lambda p: "/" + p.lstrip("/"))
@@ -116,7 +116,7 @@ class _OwnStatus(Response):
 def test_init_response_equals_response_init(status, cls):
     """init_response gives the status line, code, headers and body Response.__init__ gives, for any status value
     (known, unknown, str, HTTPStatus) and for a class with its own _clean_status."""
-    from clastic_like._wrappers import init_response
+    from clastic_like._response import init_response
 
     fast = cls.__new__(cls)
     init_response(fast, b"body", "text/plain; charset=utf-8", status)
@@ -383,7 +383,7 @@ def test_form_operations_match_werkzeug(body, content_type, length, max_length, 
        st.binary(max_size=10), st.sampled_from(["text/plain; charset=utf-8", "application/json"]))
 def test_set_body_matches_set_data_and_content_type(headers, body, content_type):
     """set_body leaves the same headers and body as Response.set_data + content_type assignment."""
-    from clastic_like._wrappers import set_body
+    from clastic_like._response import set_body
 
     fast, slow = Response(headers=headers), Response(headers=headers)
     set_body(fast, body, content_type)

@@ -14,7 +14,7 @@ from typing import Any, ClassVar, Optional
 
 from werkzeug.wrappers import Response
 
-from .._wrappers import init_response, set_body
+from .._response import init_response, set_body
 from ._negotiate import CHARSET_MIMES, DEFAULT_MIME, MIME_SUPPORT_MAP
 from ._text import middle_truncate, to_xml_elements
 

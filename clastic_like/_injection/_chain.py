@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from types import MethodType
 from typing import Any, Callable, Iterable, Mapping, Optional, Sequence
 
-from .._wrappers import make_response
+from .._response import make_response
 from ._cache import BindCache
 from ._signature import CallableInfo, get_callable_info, get_callable_name
 

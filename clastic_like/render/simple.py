@@ -21,7 +21,7 @@ from typing import Any, Callable, Optional
 from boltons.tableutils import Table
 from werkzeug.wrappers import Response
 
-from .._wrappers import make_response
+from .._response import make_response
 
 from ..errors import BadRequest
 from ._data import set_items

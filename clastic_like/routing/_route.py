@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, Iterator, Mapping, Op
 from werkzeug.wrappers import Response
 
 from .._injection._cache import BindCache
-from .._wrappers import WIRE_ANSWERS
+from .._response import WIRE_ANSWERS
 from .._injection._chain import CompiledChain, Origins, compile_chain, compile_injected_call
 from .._injection._signature import get_callable_info, get_callable_name
 from ..middleware.core import check_middlewares, iter_provides, merge_middlewares
