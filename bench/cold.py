@@ -12,8 +12,9 @@ socket, parsing the request, writing the answer), which evicts the app's
 code and data from the CPU caches; a framework that touches more of them
 per request then pays for more misses.  This loop imitates that: before
 each request it writes one byte in every 64 of a buffer larger than the
-L2 cache (``--evict-mib``), then times the call alone with the thread's
-CPU clock.  The same loop without the eviction is printed beside it.
+L2 cache (``--evict-mib``), then times one request with the driver's own
+loop (``driver.run_batch``: the environ copy, the body object, the call and
+the body consumed).  The same loop without the eviction is printed beside it.
 
 Each request gets gunicorn's body object and ``wsgi.input_terminated``, as
 in a worker (see ``instructions.py --gunicorn-input``).  Raw and the
@@ -31,11 +32,11 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 
 LOOP = r"""
-import json, sys, time
+import json, sys
 sys.path.insert(0, {here!r})
 from gunicorn.http.body import Body, LengthReader
 from gunicorn.http.unreader import IterUnreader
-from driver import make_environ, _start_response
+from driver import make_environ, run_batch
 from cases import BY_KEY
 from apps import import_app_module
 
@@ -46,25 +47,19 @@ template["wsgi.input_terminated"] = True
 body = case.body or b""
 junk = bytearray({evict_mib} * 1024 * 1024)
 zeros = bytes(len(junk) // 64)
-clock = time.thread_time_ns
+
+
+def make_input(data):
+    return Body(LengthReader(IterUnreader([data]), len(data)))
 
 
 def batch(app, evict):
-    spent = 0
+    spent = 0.0
     for _ in range({requests}):
         if evict:
             junk[::64] = zeros  # one write per 64-byte cache line
-        environ = template.copy()
-        environ["wsgi.input"] = Body(LengthReader(IterUnreader([body]), len(body)))
-        start = clock()
-        chunks = app(environ, _start_response)
-        for _chunk in chunks:
-            pass
-        close = getattr(chunks, "close", None)
-        if close is not None:
-            close()
-        spent += clock() - start
-    return spent / {requests} / 1000
+        spent += run_batch(app, template, body, 1, make_input=make_input)  # the driver's loop, one request
+    return spent / {requests} * 1e6
 
 
 results = {{}}
