@@ -21,6 +21,12 @@ from werkzeug.wsgi import LimitedStream, get_content_length
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as Response
 
+# The response side lives in _response; these names stay importable from here.
+from ._response import ResponseHeaders as ResponseHeaders
+from ._response import init_response as init_response
+from ._response import make_response as make_response
+from ._response import set_body as set_body
+
 __all__ = ["Request", "Response", "ParameterDict", "ResponseHeaders", "make_response", "init_response", "set_body", "REQUEST_ID_ENVIRON_KEY"]
 
 # Where the request id lives in the WSGI environ (shared with RequestIdMiddleware).
@@ -464,10 +470,3 @@ class Request(_WerkzeugRequest):
 for _name in _PARSED_ON_DEMAND:
     setattr(Request, _name, _OnDemand(_name))
 del _name
-
-
-# The response side lives in _response; these names stay importable from here.
-from ._response import ResponseHeaders as ResponseHeaders  # noqa: E402
-from ._response import init_response as init_response  # noqa: E402
-from ._response import make_response as make_response  # noqa: E402
-from ._response import set_body as set_body  # noqa: E402
