@@ -17,7 +17,9 @@ from urllib.parse import parse_qsl
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequestKeyError, ClientDisconnected, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
+from werkzeug.utils import cached_property
 from werkzeug.wsgi import LimitedStream, get_content_length
+from werkzeug.sansio.request import Request as _SansIORequest
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as Response
 
@@ -170,6 +172,7 @@ def _empty_storage(storage: Any) -> Any:
 
 
 _werkzeug_form = vars(_WerkzeugRequest)["form"]
+_WERKZEUG_CONTENT_LENGTH: cached_property[int | None] = vars(_SansIORequest)["content_length"]
 
 
 # What Werkzeug's form parser would leave in ``request.__dict__`` but the
@@ -181,10 +184,13 @@ _SPENT_INPUT = "_clastic_like_spent_input"
 _EMPTY_FILES = "_clastic_like_empty_files"
 
 
-def _spent_stream(spent: tuple[Any, int, int]) -> IO[bytes]:
+def _spent_stream(spent: tuple[Any, int | None, int]) -> IO[bytes]:
     """The stream Werkzeug's form parser leaves: the body's LimitedStream, read
-    to the end (or to where the client disconnected)."""
+    to the end (or to where the client disconnected); with no length, the
+    input itself (a server that ends the input: Werkzeug does not wrap it)."""
     wsgi_input, length, position = spent
+    if length is None:
+        return wsgi_input
     stream = LimitedStream(wsgi_input, length)
     stream._pos = position
     return stream  # type: ignore[return-value]  # a LimitedStream, as Werkzeug returns (it casts)
@@ -224,10 +230,13 @@ class _Deferred(Generic[_T]):
         spec = d.pop(self.marker, None)
         value = self.fget(obj) if spec is None else self.build(spec)
         d[name] = value
+        d[_STATE] = d[_MAY_HAVE_FILES] = True
         return value
 
     def __set__(self, obj: object, value: _T) -> None:
-        obj.__dict__[self.__name__] = value  # read before any marker by __get__
+        d = obj.__dict__
+        d[self.__name__] = value  # read before any marker by __get__
+        d[_STATE] = d[_MAY_HAVE_FILES] = True
 
     def __delete__(self, obj: object) -> None:
         d = obj.__dict__
@@ -241,12 +250,49 @@ class _Deferred(Generic[_T]):
 _FORM_MEMBERS = ("_load_form_data", "want_form_data_parsed", "make_form_data_parser", "_get_stream_for_parsing",
                  "stream", "files", "mimetype", "mimetype_params", "content_length")
 
-# Request attributes that, once set, make Werkzeug's parse differ from the
-# direct one (a stream or cached body to parse instead of wsgi.input, files it
-# would replace, a content length or form classes given to this instance):
-# any of them in the instance __dict__ sends the parse to Werkzeug.
-_WERKZEUG_STATE = frozenset(["stream", _SPENT_INPUT, "files", "_cached_data", "content_length",
-                             "form_data_parser_class", "parameter_storage_class"])
+# Two flags of a Request (class defaults False), kept so that the common
+# path never reads the instance ``__dict__`` (on CPython 3.11+ the first read
+# of an object's ``__dict__`` builds the dict, which a request answered from
+# the instance's attribute slots never needs):
+#
+# _STATE: the instance may hold something that makes Werkzeug's form parse
+# differ from the direct one: a stream (or the marker of one) to parse
+# instead of wsgi.input, or files it would replace.  Every way those get
+# there sets it: _Deferred (stream, files) and the direct parse (its
+# markers).  Werkzeug's own parse, and its get_data (which caches the body
+# the parse would then read), read the stream through _Deferred first.  The
+# form classes are read as attributes; Werkzeug 3's urlencoded parse does
+# not use content_length.
+#
+# _MAY_HAVE_FILES: the instance may hold uploaded files, which the dispatcher
+# closes after the response (Application.__call__).
+#
+# _LENGTH_READ: the direct parse ran where Werkzeug's would have read and
+# cached content_length (see _TrackedCachedProperty.__delete__).
+_STATE = "_clastic_like_state"
+_MAY_HAVE_FILES = "_clastic_like_may_have_files"
+_LENGTH_READ = "_clastic_like_length_read"
+
+
+class _TrackedCachedProperty(cached_property[_T]):
+    """Werkzeug's cached_property ``werkzeug_property``, whose deletion also
+    knows of _LENGTH_READ."""
+
+    def __init__(self, werkzeug_property: cached_property[_T]) -> None:
+        fget: Callable[[Any], _T] = werkzeug_property.fget  # type: ignore[assignment]  # (always set)
+        super().__init__(fget, werkzeug_property.__name__)
+        self.__doc__ = werkzeug_property.__doc__
+
+    def __delete__(self, obj: object) -> None:
+        # Werkzeug's parse reads (and caches) content_length; the direct one
+        # only records that it would have (_LENGTH_READ), which deleting
+        # consumes, so that deleting succeeds exactly when Werkzeug's would.
+        d = obj.__dict__
+        implied = d.pop(_LENGTH_READ, False)
+        if self.__name__ in d or not implied:
+            super().__delete__(obj)
+
+
 
 # The attributes Werkzeug's Request.__init__ computes from the environ.
 _PARSED_ON_DEMAND = ("method", "scheme", "server", "root_path", "path", "query_string", "headers", "remote_addr")
@@ -315,15 +361,19 @@ class _Form:
     def __get__(self, obj: Any, owner: Any = None, _load: bool = False) -> Any:
         if obj is None:
             return self
-        d = obj.__dict__
-        if "form" in d:  # only reached through _load_form_data (or an explicit __get__ call)
-            return d["form"]
+        if _load:
+            # Through _load_form_data: a form may be there already.  (Read as
+            # a descriptor, this runs only when the instance has none.)
+            d = obj.__dict__
+            if "form" in d:
+                return d["form"]
         if not obj._direct_form:  # a subclass with its own form machinery
             if _load:  # its _load_form_data called Request's: Werkzeug's
                 _WerkzeugRequest._load_form_data(obj)
                 return None
             # Werkzeug's getter: ``self._load_form_data(); return self.form``
             obj._load_form_data()
+            d = obj.__dict__
             if "form" not in d:  # it stored none: Werkzeug's getter decides (it recurses)
                 d["form"] = _werkzeug_form.fget(obj)
             return d["form"]
@@ -334,7 +384,7 @@ class _Form:
              or (content_type is not None and content_type.partition(";")[0].strip().lower() == _URLENCODED))
             and not obj.shallow
             and obj.form_data_parser_class is FormDataParser
-            and _WERKZEUG_STATE.isdisjoint(d)
+            and not obj._clastic_like_state
         ):
             data: bytes | None = None
             # Werkzeug's get_content_length(environ) where it is plain: ASCII
@@ -366,7 +416,8 @@ class _Form:
                     elif length:
                         data = _read_body(stream, length)
                     read = len(data)
-                    d[_SPENT_INPUT] = (stream, length, read)
+                    obj._clastic_like_state = obj._clastic_like_length_read = True
+                    obj._clastic_like_spent_input = (stream, length, read)
                     if read < length:
                         raise ClientDisconnected()
             elif obj.max_content_length is None:
@@ -377,7 +428,10 @@ class _Form:
                 # much, and on to the end only if it came short (one read
                 # less: on gunicorn's Body, the one that finds the end costs
                 # about 6,000 instructions).  See docs/compat.md.
-                stream = d["stream"] = environ["wsgi.input"]  # cached before reading, as Werkzeug's is
+                stream = environ["wsgi.input"]
+                # The stream, cached before reading as Werkzeug's is: the input itself.
+                obj._clastic_like_state = obj._clastic_like_length_read = True
+                obj._clastic_like_spent_input = (stream, None, None)
                 try:
                     if length is None:
                         data = stream.read()
@@ -398,11 +452,13 @@ class _Form:
                         form = storage(parse_urlencoded(text))
                 except ValueError:  # undecodable body: Werkzeug's silent parser gives an empty form
                     form = _empty_storage(storage)
-                d["form"] = form
-                d[_EMPTY_FILES] = storage
+                # Attribute stores, not __dict__ ones (see _STATE): form is a
+                # non-data descriptor, the marker a plain attribute.
+                obj.form = form
+                obj._clastic_like_empty_files = storage
                 return form
         _WerkzeugRequest._load_form_data(obj)
-        return d["form"]
+        return obj.__dict__["form"]
 
 
 _FORM = _Form()
@@ -427,14 +483,21 @@ class Request(_WerkzeugRequest):
     form = _FORM
     files: _Deferred[ImmutableMultiDict[str, FileStorage]] = _Deferred("files", _EMPTY_FILES, _empty_storage)
     stream: _Deferred[IO[bytes]] = _Deferred("stream", _SPENT_INPUT, _spent_stream)
+    content_length = _TrackedCachedProperty(_WERKZEUG_CONTENT_LENGTH)
 
     #: Whether this class parses urlencoded forms directly: true unless a
     #: subclass overrides a member of _FORM_MEMBERS.
     _direct_form = True
+    # The flags of _STATE and _MAY_HAVE_FILES: set on the instance only.
+    _clastic_like_state = False
+    _clastic_like_may_have_files = False
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         cls._direct_form = all(getattr(cls, name) is getattr(Request, name) for name in _FORM_MEMBERS)
+        if not cls._direct_form:
+            # Its own form machinery may store files past the flags.
+            cls._clastic_like_may_have_files = True
 
     def __init__(self, environ: Any, populate_request: bool = True, shallow: bool = False) -> None:
         self.environ = environ

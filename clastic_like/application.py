@@ -550,7 +550,9 @@ class Application:
                 body = to_wsgi(response, environ, start_response)
         request = holder[2]
         if request is not None:
-            if request.__dict__.get("files"):
+            # (The flag first: reading __dict__ would build the dict of a
+            # request that never needed one; see _wrappers._MAY_HAVE_FILES.)
+            if request._clastic_like_may_have_files and request.__dict__.get("files"):
                 # Uploaded files' temporary files, as Werkzeug's own apps close
                 # them (Request.close only closes files: none, nothing to do).
                 request.close()

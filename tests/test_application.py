@@ -797,3 +797,60 @@ def test_uploaded_files_are_closed_after_the_response():
     client = Application([('/', upload, render_basic)]).get_local_client()
     resp = client.post('/', data={'f': (io.BytesIO(b'x' * 10), 'u.txt')})
     assert resp.get_data(as_text=True) == 'u.txt' and seen[0].stream.closed
+
+
+def test_files_parsed_for_the_form_alone_are_closed_after_the_response():
+    """Files parsed along with request.form (the endpoint never reads request.files) are closed too."""
+    import io
+
+    seen = []
+
+    def endpoint(request):
+        seen.append(request)
+        return request.form['a']
+
+    resp = Application([('/', endpoint, render_basic)]).get_local_client().post(
+        '/', data={'a': '1', 'f': (io.BytesIO(b'x'), 'u.txt')})
+    assert resp.get_data(as_text=True) == '1'
+    assert vars(seen[0])['files']['f'].stream.closed  # (read after the response: vars, not the property)
+
+
+def test_assigned_files_are_closed_after_the_response():
+    """Files an endpoint assigns to request.files are closed after the response, as parsed ones are."""
+    import io
+
+    from werkzeug.datastructures import FileStorage, MultiDict
+
+    upload = FileStorage(io.BytesIO(b'x'), 'u.txt')
+
+    def endpoint(request):
+        request.files = MultiDict([('f', upload)])
+        return 'ok'
+
+    resp = Application([('/', endpoint, render_basic)]).get_local_client().get('/')
+    assert resp.get_data(as_text=True) == 'ok' and upload.stream.closed
+
+
+def test_files_of_a_request_type_with_its_own_form_parsing_are_closed():
+    """A request type that parses forms its own way (here: storing files itself) still has its files closed
+    after the response."""
+    import io
+
+    from werkzeug.datastructures import FileStorage, ImmutableMultiDict
+
+    upload = FileStorage(io.BytesIO(b'x'), 'u.txt')
+
+    from werkzeug.utils import cached_property
+
+    class OwnParsing(Request):
+        @cached_property
+        def files(self):
+            return ImmutableMultiDict([('f', upload)])
+
+    def endpoint(request):
+        return request.files['f'].filename
+
+    app = Application([('/', endpoint, render_basic)])
+    app.request_type = OwnParsing
+    resp = app.get_local_client().post('/', data={'a': '1'})
+    assert resp.get_data(as_text=True) == 'u.txt' and upload.stream.closed

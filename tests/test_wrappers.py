@@ -261,7 +261,7 @@ def test_failing_body_read_is_parsed_like_werkzeug(terminated, error):
             outcome = list(request.form.items(multi=True))
         except Exception as exc:  # noqa: BLE001 - the outcome being compared
             outcome = type(exc).__name__
-        outcomes.append((outcome, request.__dict__.get("stream") is environ["wsgi.input"]))
+        outcomes.append((outcome, request.stream is environ["wsgi.input"]))
     assert outcomes[0] == outcomes[1]
 
 
