@@ -17,9 +17,9 @@ from urllib.parse import parse_qsl
 from werkzeug.datastructures import FileStorage, ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequestKeyError, ClientDisconnected, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser
+from werkzeug.sansio.request import Request as _SansIORequest
 from werkzeug.utils import cached_property
 from werkzeug.wsgi import LimitedStream, get_content_length
-from werkzeug.sansio.request import Request as _SansIORequest
 from werkzeug.wrappers import Request as _WerkzeugRequest
 from werkzeug.wrappers import Response as Response
 
@@ -250,7 +250,7 @@ class _Deferred(Generic[_T]):
 _FORM_MEMBERS = ("_load_form_data", "want_form_data_parsed", "make_form_data_parser", "_get_stream_for_parsing",
                  "stream", "files", "mimetype", "mimetype_params", "content_length")
 
-# Two flags of a Request (class defaults False), kept so that the common
+# Flags of a Request (the first two with class defaults False), kept so that the common
 # path never reads the instance ``__dict__`` (on CPython 3.11+ the first read
 # of an object's ``__dict__`` builds the dict, which a request answered from
 # the instance's attribute slots never needs):
@@ -291,7 +291,6 @@ class _TrackedCachedProperty(cached_property[_T]):
         implied = d.pop(_LENGTH_READ, False)
         if self.__name__ in d or not implied:
             super().__delete__(obj)
-
 
 
 # The attributes Werkzeug's Request.__init__ computes from the environ.
