@@ -832,15 +832,14 @@ def test_assigned_files_are_closed_after_the_response():
 
 
 def test_files_of_a_request_type_with_its_own_form_parsing_are_closed():
-    """A request type that parses forms its own way (here: storing files itself) still has its files closed
+    """A request type with its own form machinery (here: its own ``files``) still has its files closed
     after the response."""
     import io
 
     from werkzeug.datastructures import FileStorage, ImmutableMultiDict
+    from werkzeug.utils import cached_property
 
     upload = FileStorage(io.BytesIO(b'x'), 'u.txt')
-
-    from werkzeug.utils import cached_property
 
     class OwnParsing(Request):
         @cached_property
